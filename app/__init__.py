@@ -1,0 +1,1 @@
+"""CRM backend: one GraphQL API over MongoDB for customers, products, orders and tickets."""

@@ -1,0 +1,129 @@
+"""The ASGI application: routes, per-request context, and the database lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from app.customers.repository import CustomerRepository
+from app.counters import CounterRepository
+from app.db import Database
+from app.demo.load import seed
+from app.graphql.context import Context
+from app.graphql.graphiql import STATIC_DIR, graphiql_html
+from app.orders.repository import OrderRepository
+from app.products.repository import ProductRepository
+from app.schema import create_schema
+from app.settings import Settings
+from app.tickets.repository import TicketRepository
+
+log = logging.getLogger(__name__)
+
+REPOSITORIES = (
+    CustomerRepository,
+    ProductRepository,
+    OrderRepository,
+    TicketRepository,
+    CounterRepository,
+)
+
+
+class DatabaseHolder:
+    """The database of the running app, set by the lifespan (or given by a test)."""
+
+    def __init__(self, database: Database | None) -> None:
+        self.database = database
+
+    def get(self) -> Database:
+        if self.database is None:
+            raise RuntimeError("the database is not connected yet")
+        return self.database
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and the vendored GraphiQL page."""
+
+    def __init__(self, holder: DatabaseHolder, settings: Settings) -> None:
+        super().__init__(
+            create_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
+        self.holder = holder
+        self.settings = settings
+        self._graphiql_html = graphiql_html()
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        params = None
+        if isinstance(request, WebSocket):
+            params = getattr(request, "connection_params", None)
+        return Context(self.holder.get().db, self.settings, connection_params=params)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self._graphiql_html)
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    *,
+    seed_if_empty: bool = False,
+) -> Starlette:
+    """The app. With ``database`` given, the caller owns the connection (tests do this).
+
+    ``seed_if_empty`` loads the demo data at start-up when the store has no customers: the
+    embedded store belongs to this process, so seeding must happen inside it.
+    """
+    settings = settings or Settings()
+    holder = DatabaseHolder(database)
+
+    async def readyz(_: Request) -> JSONResponse:
+        try:
+            await holder.get().ping()
+        except Exception as error:  # any failure means "not ready"; say which
+            return JSONResponse({"status": "unavailable", "error": type(error).__name__}, 503)
+        return JSONResponse({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        owned = holder.database is None
+        if owned:
+            holder.database = await Database.connect(settings)
+        db = holder.get()
+        await db.ensure_indexes(REPOSITORIES)
+        if seed_if_empty and await CustomerRepository(db.db).is_empty():
+            log.info("empty store: loading demo data")
+            await seed(db.db)
+        try:
+            yield
+        finally:
+            if owned:
+                await db.close()
+                holder.database = None
+
+    graphql_app = GraphQLApp(holder, settings)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+    ]
+    if settings.graphiql_enabled:
+        routes.append(Mount("/static/graphiql", StaticFiles(directory=STATIC_DIR)))
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,1 @@
+"""Customers: people and companies the CRM sells to and supports."""

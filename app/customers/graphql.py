@@ -1,0 +1,324 @@
+"""Customer types, queries and mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from bson import ObjectId
+
+from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage
+from app.customers.repository import CustomerRepository
+from app.customers.service import CustomerService
+from app.db import Document
+from app.graphql.common import (
+    DateTimeFilter,
+    Money,
+    QueryBuilder,
+    SortDirection,
+    StringFilter,
+    TagFilter,
+    UserError,
+)
+from app.graphql.context import Info
+from app.graphql.mutations import provided, run_mutation
+from app.graphql.pagination import Connection, load_by_id, page_request, sort_spec, top_level_connection
+from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
+
+if TYPE_CHECKING:
+    from app.orders.graphql import Order, OrderFilter, OrderOrderBy
+    from app.tickets.graphql import Ticket, TicketFilter, TicketOrderBy
+
+TYPE_NAME = "Customer"
+strawberry.enum(LifecycleStage, description="Where a customer stands in the sales funnel.")
+
+OrderType = Annotated["Order", strawberry.lazy("app.orders.graphql")]
+OrderFilterType = Annotated["OrderFilter", strawberry.lazy("app.orders.graphql")]
+OrderOrderByType = Annotated["OrderOrderBy", strawberry.lazy("app.orders.graphql")]
+TicketNode = Annotated["Ticket", strawberry.lazy("app.tickets.graphql")]
+TicketFilterType = Annotated["TicketFilter", strawberry.lazy("app.tickets.graphql")]
+TicketOrderByType = Annotated["TicketOrderBy", strawberry.lazy("app.tickets.graphql")]
+
+
+@strawberry.enum(description="Fields customers can be sorted by.")
+class CustomerOrderField(Enum):
+    CREATED_AT = "createdAt"
+    UPDATED_AT = "updatedAt"
+    NAME = "name"
+    EMAIL = "email"
+
+
+@strawberry.input
+class CustomerOrderBy:
+    field: CustomerOrderField
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.type
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None = strawberry.field(description="ISO 3166 two-letter code.")
+
+
+@strawberry.input
+class AddressInput:
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@strawberry.input(description="Filters on customers; all given conditions must hold.")
+class CustomerFilter:
+    lifecycle_stage: list[LifecycleStage] | None = None
+    tags: TagFilter | None = None
+    name: StringFilter | None = None
+    email: StringFilter | None = None
+    company: StringFilter | None = None
+    created_at: DateTimeFilter | None = None
+    include_archived: bool = strawberry.field(
+        default=False, description="Archived customers are left out unless this is true."
+    )
+
+    def to_query(self) -> dict[str, Any]:
+        query = QueryBuilder()
+        query.one_of("lifecycleStage", self.lifecycle_stage, "lifecycleStage")
+        query.tags("tags", self.tags, "tags")
+        query.string("name", self.name, "name")
+        query.string("email", self.email, "email")
+        query.string("company", self.company, "company")
+        query.times("createdAt", self.created_at)
+        if not self.include_archived:
+            query.add("archivedAt", None)
+        return query.build()
+
+
+@strawberry.type
+class CustomerStats:
+    order_count: int = strawberry.field(description="Orders that brought revenue (not cancelled or refunded).")
+    total_spent: Money | None = strawberry.field(
+        description="Revenue in the customer's main currency (the one most orders used)."
+    )
+    spend_by_currency: list[Money] = strawberry.field(description="Revenue per currency.")
+    last_order_at: datetime | None
+
+
+@strawberry.type
+class Customer(Node):
+    id: strawberry.ID
+    name: str
+    email: str
+    phone: str | None
+    company: str | None
+    address: Address | None
+    tags: list[str]
+    lifecycle_stage: LifecycleStage
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+    object_id: strawberry.Private[ObjectId]
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Customer:
+        address = doc.get("address")
+        return cls(
+            id=encode_id(TYPE_NAME, doc["_id"]),
+            object_id=doc["_id"],
+            name=doc["name"],
+            email=doc["email"],
+            phone=doc.get("phone"),
+            company=doc.get("company"),
+            address=Address(
+                **{name: address.get(ADDRESS_KEYS.get(name, name)) for name in ADDRESS_FIELDS}
+            )
+            if address
+            else None,
+            tags=doc.get("tags", []),
+            lifecycle_stage=LifecycleStage(doc["lifecycleStage"]),
+            created_at=doc["createdAt"],
+            updated_at=doc["updatedAt"],
+            archived_at=doc.get("archivedAt"),
+        )
+
+    @strawberry.field(description="The customer's orders, newest first by default.")
+    async def orders(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrderFilterType | None = None,
+        order_by: list[OrderOrderByType] | None = None,
+    ) -> Connection[OrderType]:
+        from app.orders.graphql import orders_of_customer
+
+        request = page_request(first, after, last, before)
+        return await orders_of_customer(info, self.object_id, request, filter, order_by)
+
+    @strawberry.field(description="The customer's tickets, newest first by default.")
+    async def tickets(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TicketFilterType | None = None,
+        order_by: list[TicketOrderByType] | None = None,
+    ) -> Connection[TicketNode]:
+        from app.tickets.graphql import tickets_of_customer
+
+        request = page_request(first, after, last, before)
+        return await tickets_of_customer(info, self.object_id, request, filter, order_by)
+
+    @strawberry.field(description="Order count and spend, from revenue orders.")
+    async def stats(self, info: Info) -> CustomerStats:
+        from app.orders.graphql import customer_stats
+
+        return await customer_stats(info, self.object_id)
+
+
+async def load_customer(info: Info, object_id: ObjectId) -> Customer | None:
+    doc = await load_by_id(info.context, CustomerRepository, object_id)
+    return Customer.from_document(doc) if doc else None
+
+
+@strawberry.input
+class CreateCustomerInput:
+    name: str
+    email: str
+    phone: str | None = None
+    company: str | None = None
+    address: AddressInput | None = None
+    tags: list[str] | None = None
+    lifecycle_stage: LifecycleStage | None = None
+
+
+@strawberry.input(description="Only the fields given are changed; null clears optional ones.")
+class UpdateCustomerInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    company: str | None = strawberry.UNSET
+    address: AddressInput | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    lifecycle_stage: LifecycleStage | None = strawberry.UNSET
+
+
+CUSTOMER_INPUT_FIELDS = ("name", "email", "phone", "company", "address", "tags", "lifecycle_stage")
+
+
+def _values(input_object: Any) -> dict[str, Any]:
+    values = provided(input_object, *CUSTOMER_INPUT_FIELDS)
+    if values.get("address") is not None:
+        values["address"] = vars(values["address"])
+    return values
+
+
+@strawberry.type(description="The customer after the change, or why nothing changed.")
+class CustomerPayload:
+    customer: Customer | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CreateCustomerPayload(CustomerPayload):
+    pass
+
+
+@strawberry.type
+class UpdateCustomerPayload(CustomerPayload):
+    pass
+
+
+@strawberry.type
+class ArchiveCustomerPayload(CustomerPayload):
+    pass
+
+
+@strawberry.type
+class RestoreCustomerPayload(CustomerPayload):
+    pass
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        return await load_customer(info, decode_id_or_raise(id, TYPE_NAME))
+
+    @strawberry.field
+    async def customer_by_email(self, info: Info, email: str) -> Customer | None:
+        doc = await info.context.get(CustomerRepository).by_email(email.strip().lower()[:254])
+        return Customer.from_document(doc) if doc else None
+
+    @strawberry.field(description="Customers; `search` matches words in name, email and company.")
+    async def customers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CustomerFilter | None = None,
+        order_by: list[CustomerOrderBy] | None = None,
+        search: str | None = None,
+    ) -> Connection[Customer]:
+        request = page_request(first, after, last, before)
+        query = (filter or CustomerFilter()).to_query()
+        if search is not None and search.strip():
+            query["$text"] = {"$search": search.strip()[:200]}
+        sort = sort_spec(order_by, [("createdAt", -1)])
+        repository = info.context.get(CustomerRepository)
+        return await top_level_connection(repository, query, sort, request, Customer.from_document)
+
+
+@strawberry.type
+class CustomerMutation:
+    @strawberry.mutation
+    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
+        service = info.context.get(CustomerService)
+
+        async def create() -> Customer:
+            return Customer.from_document(await service.create(_values(input)))
+
+        return await run_mutation(CreateCustomerPayload, "customer", create)
+
+    @strawberry.mutation
+    async def update_customer(
+        self, info: Info, id: strawberry.ID, input: UpdateCustomerInput
+    ) -> UpdateCustomerPayload:
+        service = info.context.get(CustomerService)
+
+        async def update() -> Customer:
+            object_id = decode_input_id(id, TYPE_NAME, "id")
+            return Customer.from_document(await service.update(object_id, _values(input)))
+
+        return await run_mutation(UpdateCustomerPayload, "customer", update)
+
+    @strawberry.mutation(description="Hide the customer from lists; nothing is deleted.")
+    async def archive_customer(self, info: Info, id: strawberry.ID) -> ArchiveCustomerPayload:
+        service = info.context.get(CustomerService)
+
+        async def archive() -> Customer:
+            return Customer.from_document(await service.archive(decode_input_id(id, TYPE_NAME, "id")))
+
+        return await run_mutation(ArchiveCustomerPayload, "customer", archive)
+
+    @strawberry.mutation
+    async def restore_customer(self, info: Info, id: strawberry.ID) -> RestoreCustomerPayload:
+        service = info.context.get(CustomerService)
+
+        async def restore() -> Customer:
+            return Customer.from_document(await service.restore(decode_input_id(id, TYPE_NAME, "id")))
+
+        return await run_mutation(RestoreCustomerPayload, "customer", restore)

@@ -1,0 +1,59 @@
+"""The ``customers`` collection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument
+
+from app.db import Document
+from app.repository import Repository
+
+# Sort keys the API offers; each has an index ending in _id (keyset pagination).
+SORT_FIELDS = ("createdAt", "updatedAt", "name", "email")
+
+
+class CustomerRepository(Repository):
+    collection_name = "customers"
+    indexes = (
+        IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),
+        IndexModel(
+            [("name", TEXT), ("email", TEXT), ("company", TEXT)],
+            name="customer_text",
+            # No stemming or stop words: names and companies are in many languages.
+            default_language="none",
+        ),
+        *(
+            IndexModel([(field, DESCENDING), ("_id", DESCENDING)], name=f"{field}_id")
+            for field in SORT_FIELDS
+        ),
+        IndexModel([("lifecycleStage", ASCENDING), ("createdAt", DESCENDING)], name="stage"),
+        IndexModel([("tags", ASCENDING)], name="tags"),
+        IndexModel([("company", ASCENDING)], name="company"),
+        IndexModel([("archivedAt", ASCENDING)], name="archived"),
+    )
+
+    async def insert(self, document: Document) -> Document:
+        result = await self.collection.insert_one(document)
+        return {**document, "_id": result.inserted_id}
+
+    async def by_email(self, email: str) -> Document | None:
+        return await self.collection.find_one({"email": email})
+
+    async def ids_by_emails(self, emails: list[str]) -> dict[str, ObjectId]:
+        cursor = self.collection.find({"email": {"$in": emails}}, {"email": 1})
+        return {doc["email"]: doc["_id"] async for doc in cursor}
+
+    async def update(
+        self, object_id: ObjectId, changes: dict[str, Any], *, guard: dict[str, Any] | None = None
+    ) -> Document | None:
+        """Apply ``$set`` changes if the document matches ``guard``; the new document or None."""
+        return await self.collection.find_one_and_update(
+            {"_id": object_id, **(guard or {})},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def is_empty(self) -> bool:
+        return await self.collection.find_one({}, {"_id": 1}) is None

@@ -1,0 +1,1 @@
+"""Demo data: a realistic, deterministic CRM for ``crm seed`` and ``make run``."""

@@ -1,0 +1,308 @@
+"""Builds the demo documents in memory; pure and deterministic for a seed and a date."""
+
+from __future__ import annotations
+
+import random
+import struct
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from faker import Faker
+
+from app.customers.models import LifecycleStage
+from app.demo.texts import AGENT_REPLIES, CHINESE, ENGLISH, TicketText
+from app.orders.models import OrderStatus
+from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
+from app.tickets.service import PRIORITY_RANK
+
+Document = dict[str, Any]
+
+CATALOGUE: dict[str, list[tuple[str, int]]] = {  # category: (name, price in cents)
+    "Audio": [("Wireless Earbuds", 7999), ("Noise-Cancelling Headphones", 24999),
+              ("Bluetooth Speaker", 5999), ("Studio Microphone", 12999), ("Soundbar", 19999)],
+    "Home": [("Smart Thermostat", 14999), ("LED Desk Lamp", 3499), ("Air Purifier", 18999),
+             ("Robot Vacuum", 29999), ("Electric Kettle", 4599)],
+    "Kitchen": [("Espresso Machine", 39999), ("Chef's Knife", 8999), ("Blender", 9999),
+                ("Cast Iron Pan", 4999), ("Rice Cooker", 7999)],
+    "Wearables": [("Fitness Tracker", 6999), ("Smartwatch", 27999), ("Sleep Mask", 2499),
+                  ("Heart Rate Strap", 4999), ("Smart Ring", 29900)],
+    "Computing": [("Mechanical Keyboard", 11999), ("Wireless Mouse", 3999),
+                  ("USB-C Hub", 4999), ("27-inch Monitor", 32999), ("Laptop Stand", 4499)],
+    "Outdoor": [("Camping Lantern", 2999), ("Water Bottle", 1999), ("Hiking Backpack", 8999),
+                ("Solar Charger", 5999), ("Trekking Poles", 6999)],
+    "Office": [("Ergonomic Chair", 34999), ("Standing Desk", 49999), ("Notebook Set", 1599),
+               ("Fountain Pen", 5999), ("Desk Organizer", 2499)],
+    "Phone": [("Phone Case", 1999), ("Wireless Charger", 3999), ("Power Bank", 4999),
+              ("Screen Protector", 999), ("Car Mount", 2499)],
+}  # fmt: skip
+
+TAGS = ["vip", "newsletter", "wholesale", "b2b", "referral", "early-adopter"]
+# Relative order volume by month (Jan..Dec): a holiday peak and a summer bump.
+SEASON = [0.8, 0.7, 0.9, 0.9, 1.0, 1.2, 1.1, 1.0, 0.9, 1.0, 1.6, 1.9]
+HISTORY_DAYS = 548  # 18 months
+
+
+@dataclass
+class DemoData:
+    products: list[Document] = field(default_factory=list)
+    customers: list[Document] = field(default_factory=list)
+    orders: list[Document] = field(default_factory=list)
+    tickets: list[Document] = field(default_factory=list)
+
+
+class Generator:
+    """Makes customers, products, orders and tickets that hang together."""
+
+    def __init__(self, seed: int, as_of: datetime) -> None:
+        self.rng = random.Random(seed)
+        self.now = as_of
+        self.fakers = {"en": Faker("en_US"), "zh": Faker("zh_CN")}
+        for offset, faker in enumerate(self.fakers.values()):
+            faker.seed_instance(seed + offset)
+
+    def object_id(self, at: datetime) -> ObjectId:
+        """An ObjectId with ``at`` as its timestamp and seeded bytes: same seed, same IDs."""
+        return ObjectId(struct.pack(">I", int(at.timestamp())) + self.rng.randbytes(8))
+
+    def build(self, customer_count: int) -> DemoData:
+        data = DemoData()
+        data.products = self.products()
+        data.customers = [self.customer(i) for i in range(customer_count)]
+        for customer in data.customers:
+            data.orders += self.orders_for(customer, data.products)
+        data.orders.sort(key=lambda o: o["placedAt"])
+        for number, order in enumerate(data.orders, start=1):
+            order["number"] = f"SO-{number:06d}"
+        self.settle_customers(data)
+        data.tickets = self.tickets(data, round(customer_count * 2))
+        return data
+
+    def products(self) -> list[Document]:
+        created = self.now - timedelta(days=HISTORY_DAYS + 30)
+        products = []
+        for category, items in CATALOGUE.items():
+            for index, (name, price) in enumerate(items):
+                products.append(
+                    {
+                        "_id": self.object_id(created),
+                        "sku": f"{category[:3].upper()}-{index + 1:03d}",
+                        "name": name,
+                        "description": f"{name} from our {category.lower()} range.",
+                        "price": price,
+                        "currency": "USD",
+                        "active": self.rng.random() > 0.05,
+                        "createdAt": created,
+                        "updatedAt": created,
+                    }
+                )
+        return products
+
+    def customer(self, index: int) -> Document:
+        language = "zh" if self.rng.random() < 0.35 else "en"
+        fake = self.fakers[language]
+        name = fake.name()
+        user = fake.user_name() if language == "en" else f"user{self.rng.randrange(10**6)}"
+        address = {
+            "line1": fake.street_address(),
+            "line2": None,
+            "city": fake.city(),
+            "region": fake.province() if language == "zh" else fake.state_abbr(),
+            "postalCode": fake.postcode(),
+            "country": "CN" if language == "zh" else "US",
+        }
+        created = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS + 60))
+        return {
+            "_id": None,  # set once the first order date is known
+            "name": name,
+            "email": f"{user}.{index}@{fake.free_email_domain()}".lower(),
+            "phone": fake.phone_number(),
+            "company": fake.company() if self.rng.random() < 0.3 else None,
+            "address": address,
+            "tags": sorted(self.rng.sample(TAGS, k=self.rng.choice([0, 0, 1, 1, 2]))),
+            "lifecycleStage": LifecycleStage.LEAD.value,
+            "createdAt": created,
+            "updatedAt": created,
+            "archivedAt": None,
+            "_language": language,
+            # How often this customer buys: a few loyal buyers, many occasional ones.
+            "_appetite": self.rng.paretovariate(1.3) if self.rng.random() < 0.8 else 0.0,
+        }
+
+    def order_time(self, not_before: datetime) -> datetime:
+        while True:
+            at = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS))
+            if at >= not_before and self.rng.random() < SEASON[at.month - 1] / max(SEASON):
+                return at
+
+    def orders_for(self, customer: Document, products: list[Document]) -> list[Document]:
+        count = min(int(customer["_appetite"] * 2.9), 40)
+        if count == 0:
+            return []
+        # Loyal customers started early; one-off buyers may be recent.
+        start = self.now - timedelta(days=HISTORY_DAYS)
+        times = sorted(self.order_time(start) for _ in range(count))
+        if self.rng.random() < 0.25:  # some customers lapse
+            cutoff = self.now - timedelta(days=self.rng.uniform(120, 400))
+            times = [t for t in times if t < cutoff] or times[:1]
+        on_sale = [p for p in products if p["active"]]
+        return [self.order(customer, at, on_sale) for at in times]
+
+    def order(self, customer: Document, at: datetime, products: list[Document]) -> Document:
+        lines = self.rng.sample(products, k=self.rng.choice([1, 1, 1, 2, 2, 3, 4]))
+        items = [
+            {
+                "productId": p["_id"],
+                "sku": p["sku"],
+                "name": p["name"],
+                "quantity": self.rng.choice([1, 1, 1, 1, 2, 2, 3]),
+                "unitPrice": p["price"],
+            }
+            for p in lines
+        ]
+        history = self.status_path(at)
+        return {
+            "_id": self.object_id(at),
+            "number": None,
+            "customerId": customer,  # replaced by the customer's _id in settle_customers
+            "items": items,
+            "currency": "USD",
+            "total": sum(i["unitPrice"] * i["quantity"] for i in items),
+            "status": history[-1]["status"],
+            "placedAt": at,
+            "statusHistory": history,
+            "createdAt": at,
+            "updatedAt": history[-1]["at"],
+        }
+
+    def status_path(self, placed: datetime) -> list[Document]:
+        age = (self.now - placed).days
+        roll = self.rng.random()
+        S = OrderStatus
+        if roll < 0.04:
+            path = [S.PENDING, S.CANCELLED]
+        elif roll < 0.08 and age > 10:
+            path = [S.PENDING, S.PAID, S.SHIPPED, S.DELIVERED, S.REFUNDED]
+        elif age > 10:
+            path = [S.PENDING, S.PAID, S.SHIPPED, S.DELIVERED]
+        else:
+            path = [S.PENDING, S.PAID, S.SHIPPED, S.DELIVERED][: 1 + min(age // 3, 3)]
+        at, history = placed, []
+        for status in path:
+            history.append({"status": status.value, "at": at, "note": None})
+            at = min(at + timedelta(hours=self.rng.uniform(2, 72)), self.now)
+        return history
+
+    def settle_customers(self, data: DemoData) -> None:
+        """Give each customer an ID and a stage that agree with their orders."""
+        first: dict[int, datetime] = {}
+        last: dict[int, datetime] = {}
+        for order in data.orders:
+            key = id(order["customerId"])
+            first.setdefault(key, order["placedAt"])
+            last[key] = order["placedAt"]
+        for customer in data.customers:
+            key = id(customer)
+            if key in first:
+                customer["createdAt"] = first[key] - timedelta(days=self.rng.uniform(0, 30))
+                lapsed = (self.now - last[key]).days > 180
+                stage = LifecycleStage.CHURNED if lapsed else LifecycleStage.CUSTOMER
+            else:
+                stage = self.rng.choice([LifecycleStage.LEAD, LifecycleStage.PROSPECT])
+            customer["lifecycleStage"] = stage.value
+            customer["updatedAt"] = customer["createdAt"]
+            customer["_id"] = self.object_id(customer["createdAt"])
+        for order in data.orders:
+            order["customerId"] = order["customerId"]["_id"]
+
+    def tickets(self, data: DemoData, count: int) -> list[Document]:
+        orders_by_customer: dict[ObjectId, list[Document]] = {}
+        for order in data.orders:
+            orders_by_customer.setdefault(order["customerId"], []).append(order)
+        weights = [1 + 3 * bool(orders_by_customer.get(c["_id"])) for c in data.customers]
+        tickets = []
+        for _ in range(count):
+            customer = self.rng.choices(data.customers, weights)[0]
+            tickets.append(self.ticket(customer, orders_by_customer.get(customer["_id"], [])))
+        tickets.sort(key=lambda t: t["createdAt"])
+        for number, ticket in enumerate(tickets, start=1):
+            ticket["number"] = f"TK-{number:06d}"
+        return tickets
+
+    def ticket(self, customer: Document, orders: list[Document]) -> Document:
+        language = customer["_language"]
+        texts: list[TicketText] = CHINESE if language == "zh" else ENGLISH
+        if not orders:
+            texts = [t for t in texts if "{order}" not in t[2] + t[3]]
+        kind, _topic, subject, body = self.rng.choice(texts)
+        order = self.rng.choice(orders) if orders else None
+        start = order["placedAt"] if order else customer["createdAt"]
+        created = start + timedelta(days=self.rng.uniform(0.5, 20))
+        created = min(created, self.now - timedelta(minutes=5))
+        product = order["items"][0]["name"] if order else self.rng.choice(list(CATALOGUE.values()))[0][0]
+        fill = {
+            "product": product,
+            "order": order["number"] if order else "",
+            "days": self.rng.randint(5, 20),
+        }
+        age_days = (self.now - created).days
+        status = self.ticket_status(age_days)
+        messages, first_response = self.conversation(language, status, created)
+        priority = self.ticket_priority(kind)
+        return {
+            "_id": self.object_id(created),
+            "number": None,
+            "customerId": customer["_id"],
+            "orderId": order["_id"] if order and "{order}" in subject + body else None,
+            "type": TicketType(kind).value,
+            "channel": self.rng.choice(list(Channel)).value,
+            "subject": subject.format(**fill),
+            "body": body.format(**fill),
+            "status": status.value,
+            "priority": priority.value,
+            "priorityRank": PRIORITY_RANK[priority],
+            "assignee": self.rng.choice(["alex", "bo", "chen", "dana"]) if messages else None,
+            "messages": messages,
+            "tags": [],
+            "createdAt": created,
+            "updatedAt": messages[-1]["at"] if messages else created,
+            "firstResponseAt": first_response,
+            "resolvedAt": messages[-1]["at"]
+            if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+            else None,
+        }
+
+    def ticket_status(self, age_days: int) -> TicketStatus:
+        if age_days > 14:
+            return self.rng.choice([TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CLOSED])
+        return self.rng.choice(list(TicketStatus))
+
+    def ticket_priority(self, kind: str) -> TicketPriority:
+        if kind == TicketType.COMPLAINT.value:
+            return self.rng.choice([TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.URGENT])
+        return self.rng.choice([TicketPriority.LOW, TicketPriority.NORMAL, TicketPriority.NORMAL])
+
+    def conversation(
+        self, language: str, status: TicketStatus, created: datetime
+    ) -> tuple[list[Document], datetime | None]:
+        if status is TicketStatus.NEW:
+            return [], None
+        replies = AGENT_REPLIES[language]
+        at = min(created + timedelta(hours=self.rng.uniform(0.2, 30)), self.now)
+        messages = [{"author": "support", "body": self.rng.choice(replies), "internal": False, "at": at}]
+        if self.rng.random() < 0.3:
+            note_at = min(at + timedelta(hours=1), self.now)
+            messages.append(
+                {"author": "support", "body": "Checked with the warehouse.", "internal": True, "at": note_at}
+            )
+        return messages, at
+
+
+def public(document: Document) -> Document:
+    """The document without the generator's private working fields (``_language``...)."""
+    return {k: v for k, v in document.items() if not (k.startswith("_") and k != "_id")}
+
+
+def as_of_today() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,0 +1,54 @@
+"""Writes the demo data through the repositories, with a progress bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tqdm import tqdm
+
+from app.counters import CounterRepository
+from app.customers.repository import CustomerRepository
+from app.db import Document, MongoDatabase
+from app.demo.generate import Generator, as_of_today, public
+from app.orders.repository import OrderRepository
+from app.products.repository import ProductRepository
+from app.repository import Repository
+from app.tickets.repository import TicketRepository
+
+BATCH = 1000
+
+
+class StoreNotEmpty(RuntimeError):
+    """Seeding refuses to mix demo data into a store that holds customers."""
+
+
+async def seed(
+    db: MongoDatabase,
+    *,
+    customers: int = 300,
+    seed: int = 7,
+    as_of: datetime | None = None,
+    progress: bool = True,
+) -> dict[str, int]:
+    """Load the demo CRM into an empty store; returns how many documents of each kind."""
+    if not await CustomerRepository(db).is_empty():
+        raise StoreNotEmpty("the store already holds customers; demo data goes into an empty one")
+    data = Generator(seed, as_of or as_of_today()).build(customers)
+    plan: list[tuple[str, Repository, list[Document]]] = [
+        ("products", ProductRepository(db), data.products),
+        ("customers", CustomerRepository(db), [public(c) for c in data.customers]),
+        ("orders", OrderRepository(db), data.orders),
+        ("tickets", TicketRepository(db), data.tickets),
+    ]
+    total = sum(len(documents) for _, _, documents in plan)
+    with tqdm(total=total, desc="seeding", unit="doc", disable=not progress) as bar:
+        for name, repository, documents in plan:
+            bar.set_postfix_str(name)
+            for start in range(0, len(documents), BATCH):
+                batch = documents[start : start + BATCH]
+                await repository.insert_many(batch)
+                bar.update(len(batch))
+    counters = CounterRepository(db)
+    await counters.raise_to("orders", len(data.orders))
+    await counters.raise_to("tickets", len(data.tickets))
+    return {name: len(documents) for name, _, documents in plan}

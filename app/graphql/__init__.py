@@ -1,0 +1,1 @@
+"""GraphQL plumbing shared by every domain: context, IDs, pagination, errors, scalars, limits."""

@@ -1,0 +1,160 @@
+"""Types every domain uses: Money, sort direction, typed filters and their Mongo translation."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from app.errors import ErrorCode, FieldError, InputError
+from app.money import from_minor
+
+MAX_FILTER_VALUES = 100
+MAX_FILTER_STRING = 200
+
+
+@strawberry.type(description="An amount of money: a decimal string plus an ISO 4217 code.")
+class Money:
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, minor: int, currency: str) -> Money:
+        return cls(amount=from_minor(minor, currency), currency=currency)
+
+
+@strawberry.enum(description="Sort order of a list.")
+class SortDirection(Enum):
+    ASC = 1
+    DESC = -1
+
+
+@strawberry.type(description="A problem with a mutation's input; nothing was written.")
+class UserError:
+    field: str | None = strawberry.field(
+        description="Path of the offending input, such as `items.1.quantity`."
+    )
+    code: strawberry.enum(ErrorCode, description="Stable error code.")  # type: ignore[valid-type]
+    message: str
+
+    @classmethod
+    def from_input_error(cls, error: InputError) -> list[UserError]:
+        return [cls.of(e) for e in error.errors]
+
+    @classmethod
+    def of(cls, error: FieldError) -> UserError:
+        return cls(field=error.field, code=error.code, message=error.message)
+
+
+def filter_error(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "INVALID_FILTER"})
+
+
+def _check_list(name: str, values: list[Any] | None) -> None:
+    if values is not None and len(values) > MAX_FILTER_VALUES:
+        raise filter_error(f"{name} takes at most {MAX_FILTER_VALUES} values.")
+
+
+def _check_string(name: str, value: str | None) -> None:
+    if value is not None and len(value) > MAX_FILTER_STRING:
+        raise filter_error(f"{name} is longer than {MAX_FILTER_STRING} characters.")
+
+
+@strawberry.input(description="Match a string field; all given conditions must hold.")
+class StringFilter:
+    eq: str | None = None
+    in_: list[str] | None = strawberry.field(default=None, name="in")
+    starts_with: str | None = None
+    contains: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring match."
+    )
+
+    def conditions(self, name: str) -> list[dict[str, Any]]:
+        """One Mongo condition per given operator (two regexes cannot share one clause)."""
+        _check_list(f"{name}.in", self.in_)
+        for key in ("eq", "starts_with", "contains"):
+            _check_string(f"{name}.{key}", getattr(self, key))
+        conditions: list[dict[str, Any]] = []
+        if self.eq is not None:
+            conditions.append({"$eq": self.eq})
+        if self.in_ is not None:
+            conditions.append({"$in": list(self.in_)})
+        if self.starts_with is not None:
+            conditions.append({"$regex": "^" + re.escape(self.starts_with)})
+        if self.contains is not None:
+            conditions.append({"$regex": re.escape(self.contains), "$options": "i"})
+        return conditions
+
+
+@strawberry.input(description="A time range: `gte` inclusive, `lt` exclusive.")
+class DateTimeFilter:
+    gte: datetime | None = None
+    lt: datetime | None = None
+
+    def to_mongo(self) -> dict[str, Any]:
+        condition: dict[str, Any] = {}
+        if self.gte is not None:
+            condition["$gte"] = as_utc(self.gte)
+        if self.lt is not None:
+            condition["$lt"] = as_utc(self.lt)
+        return condition
+
+
+@strawberry.input(description="Match tags: `any` needs one of them, `all` needs every one.")
+class TagFilter:
+    any: list[str] | None = None
+    all: list[str] | None = None
+
+    def to_mongo(self, name: str) -> dict[str, Any]:
+        _check_list(f"{name}.any", self.any)
+        _check_list(f"{name}.all", self.all)
+        condition: dict[str, Any] = {}
+        if self.any is not None:
+            condition["$in"] = list(self.any)
+        if self.all is not None:
+            condition["$all"] = list(self.all)
+        return condition
+
+
+def as_utc(value: datetime) -> datetime:
+    """Treat a time without an offset as UTC; MongoDB stores UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class QueryBuilder:
+    """Collects translated filter clauses into one Mongo filter (``$and`` of the parts)."""
+
+    def __init__(self) -> None:
+        self.clauses: list[dict[str, Any]] = []
+
+    def add(self, field: str, condition: Any) -> None:
+        if condition != {}:
+            self.clauses.append({field: condition})
+
+    def string(self, field: str, value: StringFilter | None, name: str) -> None:
+        if value is not None:
+            for condition in value.conditions(name):
+                self.add(field, condition)
+
+    def times(self, field: str, value: DateTimeFilter | None) -> None:
+        if value is not None:
+            self.add(field, value.to_mongo())
+
+    def one_of(self, field: str, values: list[Any] | None, name: str) -> None:
+        if values is not None:
+            _check_list(name, values)
+            self.add(field, {"$in": [getattr(v, "value", v) for v in values]})
+
+    def tags(self, field: str, value: TagFilter | None, name: str) -> None:
+        if value is not None:
+            self.add(field, value.to_mongo(name))
+
+    def build(self) -> dict[str, Any]:
+        if not self.clauses:
+            return {}
+        return self.clauses[0] if len(self.clauses) == 1 else {"$and": self.clauses}

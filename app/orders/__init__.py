@@ -1,0 +1,1 @@
+"""Orders: what customers bought, at which prices, and where each order stands."""

@@ -1,0 +1,77 @@
+"""The ``orders`` collection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+
+from app.db import Document
+from app.orders.models import NOT_REVENUE
+from app.repository import Repository
+
+SORT_FIELDS = ("placedAt", "total", "number")
+
+
+class OrderRepository(Repository):
+    collection_name = "orders"
+    indexes = (
+        IndexModel([("number", ASCENDING)], unique=True, name="number_unique"),
+        # A customer's orders, newest first; also serves their stats.
+        IndexModel(
+            [("customerId", ASCENDING), ("placedAt", DESCENDING), ("_id", DESCENDING)],
+            name="customer_placedAt",
+        ),
+        *(
+            IndexModel([(field, DESCENDING), ("_id", DESCENDING)], name=f"{field}_id")
+            for field in SORT_FIELDS
+        ),
+        IndexModel([("status", ASCENDING), ("placedAt", DESCENDING)], name="status_placedAt"),
+    )
+
+    async def insert(self, document: Document) -> Document:
+        result = await self.collection.insert_one(document)
+        return {**document, "_id": result.inserted_id}
+
+    async def by_number(self, number: str) -> Document | None:
+        return await self.collection.find_one({"number": number})
+
+    async def ids_by_numbers(self, numbers: list[str]) -> dict[str, Document]:
+        cursor = self.collection.find({"number": {"$in": numbers}}, {"number": 1, "customerId": 1})
+        return {doc["number"]: doc async for doc in cursor}
+
+    async def change_status(
+        self, order_id: ObjectId, current: str, new: str, entry: dict[str, Any], now: datetime
+    ) -> Document | None:
+        """Move the order from ``current`` to ``new`` unless someone else moved it first."""
+        return await self.collection.find_one_and_update(
+            {"_id": order_id, "status": current},
+            {"$set": {"status": new, "updatedAt": now}, "$push": {"statusHistory": entry}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def stats_by_customer(self, customer_ids: Sequence[ObjectId]) -> dict[ObjectId, Any]:
+        """Per customer: revenue orders and spend per currency, and the last order time."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"customerId": {"$in": list(customer_ids)}}},
+            {
+                "$group": {
+                    "_id": {"customer": "$customerId", "currency": "$currency"},
+                    "orders": {"$sum": {"$cond": [{"$in": ["$status", list(NOT_REVENUE)]}, 0, 1]}},
+                    "spent": {
+                        "$sum": {"$cond": [{"$in": ["$status", list(NOT_REVENUE)]}, 0, "$total"]}
+                    },
+                    "last": {"$max": "$placedAt"},
+                }
+            },
+        ]
+        stats: dict[ObjectId, Any] = {}
+        async for row in await self.collection.aggregate(pipeline):
+            entry = stats.setdefault(row["_id"]["customer"], {"currencies": [], "last": None})
+            entry["currencies"].append((row["_id"]["currency"], row["orders"], row["spent"]))
+            if entry["last"] is None or row["last"] > entry["last"]:
+                entry["last"] = row["last"]
+        return stats

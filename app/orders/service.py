@@ -1,0 +1,130 @@
+"""Order rules: prices come from the catalogue, totals are computed, statuses move legally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+
+from app.counters import CounterRepository
+from app.customers.repository import CustomerRepository
+from app.db import Document, MongoDatabase
+from app.errors import ErrorCode, InputError
+from app.orders.models import TRANSITIONS, OrderStatus
+from app.orders.repository import OrderRepository
+from app.products.repository import ProductRepository
+from app.validation import Checker, check_transition
+
+MAX_ITEMS = 100
+MAX_QUANTITY = 10_000
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    product_id: ObjectId
+    quantity: int
+
+
+class OrderService:
+    """Creates orders from catalogue prices and moves them through their statuses."""
+
+    def __init__(self, db: MongoDatabase) -> None:
+        self.orders = OrderRepository(db)
+        self.customers = CustomerRepository(db)
+        self.products = ProductRepository(db)
+        self.counters = CounterRepository(db)
+
+    async def create(
+        self, customer_id: ObjectId, lines: list[OrderLine], placed_at: datetime | None = None
+    ) -> Document:
+        """Check every line first: an order with one bad line writes nothing."""
+        check = Checker()
+        now = datetime.now(UTC)
+        customer = await self.customers.get(customer_id)
+        if customer is None:
+            check.add("customerId", ErrorCode.NOT_FOUND, "No customer has this ID.")
+        elif customer.get("archivedAt") is not None:
+            check.add("customerId", ErrorCode.INVALID, "The customer is archived; restore first.")
+        if not lines:
+            check.add("items", ErrorCode.REQUIRED, "An order needs at least one item.")
+        elif len(lines) > MAX_ITEMS:
+            check.add("items", ErrorCode.OUT_OF_RANGE, f"An order takes at most {MAX_ITEMS} items.")
+        if placed_at is not None and placed_at > now + CLOCK_SKEW:
+            check.add("placedAt", ErrorCode.OUT_OF_RANGE, "placedAt cannot be in the future.")
+        items = await self._items(check, lines[:MAX_ITEMS])
+        check.raise_if_any()
+        currency = items[0].pop("currency")
+        for item in items[1:]:
+            item.pop("currency")
+        document = {
+            "number": await self.counters.next_number("orders", "SO"),
+            "customerId": customer_id,
+            "items": items,
+            "currency": currency,
+            "total": sum(item["unitPrice"] * item["quantity"] for item in items),
+            "status": OrderStatus.PENDING.value,
+            "placedAt": placed_at or now,
+            "statusHistory": [{"status": OrderStatus.PENDING.value, "at": now, "note": None}],
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        return await self.orders.insert(document)
+
+    async def _items(self, check: Checker, lines: list[OrderLine]) -> list[dict[str, Any]]:
+        products = await self.products.get_many([line.product_id for line in lines])
+        items: list[dict[str, Any]] = []
+        currency: str | None = None
+        for index, (line, product) in enumerate(zip(lines, products, strict=True)):
+            field = f"items.{index}"
+            if not 1 <= line.quantity <= MAX_QUANTITY:
+                check.add(
+                    f"{field}.quantity",
+                    ErrorCode.OUT_OF_RANGE,
+                    f"quantity must be between 1 and {MAX_QUANTITY}.",
+                )
+            if product is None:
+                check.add(f"{field}.productId", ErrorCode.NOT_FOUND, "No product has this ID.")
+                continue
+            if not product.get("active", True):
+                check.add(f"{field}.productId", ErrorCode.INVALID, "The product is not on sale.")
+            currency = currency or product["currency"]
+            if product["currency"] != currency:
+                check.add(
+                    f"{field}.productId",
+                    ErrorCode.INVALID,
+                    f"Priced in {product['currency']}; this order is in {currency}.",
+                )
+            items.append(
+                {
+                    "productId": product["_id"],
+                    "sku": product["sku"],
+                    "name": product["name"],
+                    "quantity": line.quantity,
+                    "unitPrice": product["price"],
+                    "currency": product["currency"],
+                }
+            )
+        return items
+
+    async def update_status(
+        self, order_id: ObjectId, status: OrderStatus, note: str | None
+    ) -> Document:
+        check = Checker()
+        note = check.text("note", note, max_length=500)
+        check.raise_if_any()
+        order = await self.orders.get(order_id)
+        if order is None:
+            raise InputError.one("id", ErrorCode.NOT_FOUND, "No order has this ID.")
+        current = OrderStatus(order["status"])
+        check_transition(TRANSITIONS, current, status)
+        now = datetime.now(UTC)
+        entry = {"status": status.value, "at": now, "note": note}
+        updated = await self.orders.change_status(order_id, current.value, status.value, entry, now)
+        if updated is None:
+            raise InputError.one(
+                "status", ErrorCode.INVALID_TRANSITION, "The order changed meanwhile; reload it."
+            )
+        return updated

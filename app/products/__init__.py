@@ -1,0 +1,1 @@
+"""Products: what the CRM's orders are made of."""

@@ -1,0 +1,164 @@
+"""The base of every repository: the only code that reads and writes a collection."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bson import ObjectId
+from pymongo import IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.db import Document, MongoDatabase
+from app.paging import (
+    PageRequest,
+    SortSpec,
+    and_filters,
+    decode_cursor,
+    keyset_filter,
+    reverse,
+    with_id,
+)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One page of documents in order, with the sort used (for cursors) and the page flags."""
+
+    documents: list[Document]
+    sort: list[tuple[str, int]]
+    has_next: bool
+    has_previous: bool
+
+
+class Repository:
+    """Owns one collection and the indexes its queries need (created at start-up)."""
+
+    collection_name: ClassVar[str]
+    indexes: ClassVar[Sequence[IndexModel]] = ()
+
+    def __init__(self, db: MongoDatabase) -> None:
+        self.db = db
+        self.collection: AsyncCollection[Document] = db[self.collection_name]
+
+    async def insert_many(self, documents: list[Document]) -> None:
+        """Bulk load (demo data, imports); documents carry their own ``_id``."""
+        if documents:
+            await self.collection.insert_many(documents, ordered=True)
+
+    async def get(self, object_id: ObjectId) -> Document | None:
+        return await self.collection.find_one({"_id": object_id})
+
+    async def get_many(self, ids: Sequence[ObjectId]) -> list[Document | None]:
+        """Documents for ``ids`` in the same order, ``None`` where missing (one query)."""
+        found = {
+            doc["_id"]: doc async for doc in self.collection.find({"_id": {"$in": list(ids)}})
+        }
+        return [found.get(object_id) for object_id in ids]
+
+    async def count(self, query: dict[str, Any]) -> int:
+        if "$text" in query:
+            # countDocuments runs as an aggregation; MongoDB accepts $text in its first $match,
+            # but mongoeco rejects it there. The count command with a query is exact on MongoDB
+            # for unsharded collections and works on both.
+            reply = await self.db.command("count", self.collection_name, query=query)
+            return int(reply["n"])
+        return await self.collection.count_documents(query)
+
+    async def exists(self, query: dict[str, Any]) -> bool:
+        return await self.collection.find_one(query, {"_id": 1}) is not None
+
+    async def page(
+        self, query: dict[str, Any], sort: SortSpec, request: PageRequest
+    ) -> PageResult:
+        """One keyset page of ``query`` in ``sort`` order (``_id`` breaks ties)."""
+        order = with_id(sort)
+        bounds = self._bounds(order, request)
+        fetch_order = order if request.forward else reverse(order)
+        cursor = self.collection.find(and_filters(query, *bounds), sort=fetch_order)
+        documents = await cursor.limit(request.size + 1).to_list()
+        more = len(documents) > request.size
+        documents = documents[: request.size]
+        if not request.forward:
+            documents.reverse()
+        # The far side: is there anything at or beyond the cursor we started from?
+        far_cursor = request.after if request.forward else request.before
+        far_side = False
+        if far_cursor is not None:
+            values = decode_cursor(far_cursor, order)
+            beyond = keyset_filter(order, values, after=not request.forward, inclusive=True)
+            far_side = await self.exists(and_filters(query, beyond))
+        return PageResult(
+            documents=documents,
+            sort=order,
+            has_next=more if request.forward else far_side,
+            has_previous=far_side if request.forward else more,
+        )
+
+    async def pages_by(
+        self,
+        field: str,
+        keys: Sequence[Hashable],
+        query: dict[str, Any],
+        sort: SortSpec,
+        request: PageRequest,
+    ) -> dict[Hashable, PageResult]:
+        """One page per value of ``field`` among ``keys``, in a single aggregation.
+
+        Used by DataLoaders for nested connections (a customer's orders). The far-side flag is
+        an estimate here: true when a cursor was given, as Relay allows.
+        """
+        order = with_id(sort)
+        fetch_order = order if request.forward else reverse(order)
+        match = and_filters({field: {"$in": list(keys)}}, query, *self._bounds(order, request))
+        pipeline: list[dict[str, Any]] = [
+            {"$match": match},
+            {
+                "$group": {
+                    "_id": f"${field}",
+                    "docs": {
+                        "$topN": {
+                            "n": request.size + 1,
+                            "sortBy": dict(fetch_order),
+                            "output": "$$ROOT",
+                        }
+                    },
+                }
+            },
+        ]
+        grouped = {row["_id"]: row["docs"] async for row in await self.collection.aggregate(pipeline)}
+        far_side = (request.after if request.forward else request.before) is not None
+        results: dict[Hashable, PageResult] = {}
+        for key in keys:
+            documents = grouped.get(key, [])
+            more = len(documents) > request.size
+            documents = documents[: request.size]
+            if not request.forward:
+                documents.reverse()
+            results[key] = PageResult(
+                documents=documents,
+                sort=order,
+                has_next=more if request.forward else far_side,
+                has_previous=far_side if request.forward else more,
+            )
+        return results
+
+    async def counts_by(
+        self, field: str, keys: Iterable[Hashable], query: dict[str, Any]
+    ) -> dict[Hashable, int]:
+        """How many documents match ``query`` for each value of ``field`` (one aggregation)."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": and_filters({field: {"$in": list(keys)}}, query)},
+            {"$group": {"_id": f"${field}", "n": {"$sum": 1}}},
+        ]
+        return {row["_id"]: row["n"] async for row in await self.collection.aggregate(pipeline)}
+
+    @staticmethod
+    def _bounds(order: SortSpec, request: PageRequest) -> list[dict[str, Any]]:
+        bounds = []
+        if request.after is not None:
+            bounds.append(keyset_filter(order, decode_cursor(request.after, order), after=True))
+        if request.before is not None:
+            bounds.append(keyset_filter(order, decode_cursor(request.before, order), after=False))
+        return bounds

@@ -1,0 +1,72 @@
+"""The GraphQL schema: every domain's queries and mutations, plus Relay's ``node``/``nodes``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from bson import ObjectId
+from graphql import GraphQLError
+
+from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
+from app.graphql.context import Info
+from app.graphql.limits import protective_extensions
+from app.graphql.relay import InvalidGlobalId, Node, parse_id
+from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
+from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
+from app.settings import Settings
+from app.tickets.graphql import Ticket, TicketMutation, TicketQuery, load_ticket
+
+MAX_NODES = 100
+
+NODE_LOADERS: dict[str, Callable[[Info, ObjectId], Awaitable[Any]]] = {
+    "Customer": load_customer,
+    "Product": load_product,
+    "Order": load_order,
+    "Ticket": load_ticket,
+}
+
+
+async def resolve_node(info: Info, global_id: str) -> Node | None:
+    try:
+        type_name, object_id = parse_id(global_id)
+    except InvalidGlobalId:
+        raise GraphQLError(
+            f"{global_id!r} is not a valid ID.", extensions={"code": "INVALID_ID"}
+        ) from None
+    loader = NODE_LOADERS.get(type_name)
+    if loader is None:
+        raise GraphQLError(f"{global_id!r} is not a valid ID.", extensions={"code": "INVALID_ID"})
+    node: Node | None = await loader(info, object_id)
+    return node
+
+
+@strawberry.type
+class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery):
+    @strawberry.field(description="Any object by its global ID; null if it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(description=f"Objects by global ID, in order; at most {MAX_NODES}.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise GraphQLError(
+                f"nodes takes at most {MAX_NODES} IDs.", extensions={"code": "OUT_OF_RANGE"}
+            )
+        return list(await asyncio.gather(*(resolve_node(info, global_id) for global_id in ids)))
+
+
+@strawberry.type
+class Mutation(CustomerMutation, ProductMutation, OrderMutation, TicketMutation):
+    pass
+
+
+def create_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Customer, Product, Order, Ticket],
+        extensions=protective_extensions(settings.max_query_depth),
+    )

@@ -1,0 +1,1 @@
+"""Support tickets: consultations, feedback and complaints, and the conversation on each."""

@@ -1,0 +1,159 @@
+"""Ticket rules: who a ticket belongs to, how its status moves, and its conversation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+
+from app.counters import CounterRepository
+from app.customers.repository import CustomerRepository
+from app.customers.service import clean_tags
+from app.db import Document, MongoDatabase
+from app.errors import ErrorCode, InputError
+from app.orders.repository import OrderRepository
+from app.tickets.models import TRANSITIONS, Channel, TicketPriority, TicketStatus, TicketType
+from app.tickets.repository import TicketRepository
+from app.validation import Checker, check_transition
+
+MAX_BODY = 20_000
+MAX_MESSAGES = 500
+PRIORITY_RANK = {p: rank for rank, p in enumerate(TicketPriority)}
+
+
+class TicketService:
+    """Opens tickets, moves their status and records the conversation."""
+
+    def __init__(self, db: MongoDatabase) -> None:
+        self.tickets = TicketRepository(db)
+        self.customers = CustomerRepository(db)
+        self.orders = OrderRepository(db)
+        self.counters = CounterRepository(db)
+
+    async def create(
+        self,
+        *,
+        customer_id: ObjectId,
+        order_id: ObjectId | None,
+        type: TicketType,
+        channel: Channel,
+        subject: str,
+        body: str,
+        priority: TicketPriority | None,
+        created_at: datetime | None = None,
+    ) -> Document:
+        check = Checker()
+        subject_text = check.text("subject", subject, required=True)
+        body_text = check.text("body", body, required=True, max_length=MAX_BODY)
+        if await self.customers.get(customer_id) is None:
+            check.add("customerId", ErrorCode.NOT_FOUND, "No customer has this ID.")
+        if order_id is not None:
+            order = await self.orders.get(order_id)
+            if order is None:
+                check.add("orderId", ErrorCode.NOT_FOUND, "No order has this ID.")
+            elif order["customerId"] != customer_id:
+                check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")
+        check.raise_if_any()
+        priority = priority or TicketPriority.NORMAL
+        now = datetime.now(UTC)
+        document = {
+            "number": await self.counters.next_number("tickets", "TK"),
+            "customerId": customer_id,
+            "orderId": order_id,
+            "type": type.value,
+            "channel": channel.value,
+            "subject": subject_text,
+            "body": body_text,
+            "status": TicketStatus.NEW.value,
+            "priority": priority.value,
+            "priorityRank": PRIORITY_RANK[priority],
+            "assignee": None,
+            "messages": [],
+            "tags": [],
+            "createdAt": created_at or now,
+            "updatedAt": now,
+            "firstResponseAt": None,
+            "resolvedAt": None,
+        }
+        return await self.tickets.insert(document)
+
+    async def update(self, ticket_id: ObjectId, values: dict[str, Any]) -> Document:
+        """Change status, priority, assignee or tags; only the fields given."""
+        check = Checker()
+        ticket = await self._get(ticket_id)
+        now = datetime.now(UTC)
+        changes: dict[str, Any] = {"updatedAt": now}
+        if values.get("status") is not None:
+            status: TicketStatus = values["status"]
+            current = TicketStatus(ticket["status"])
+            if status != current:
+                check_transition(TRANSITIONS, current, status)
+                changes["status"] = status.value
+                if status is TicketStatus.RESOLVED:
+                    changes["resolvedAt"] = now
+                elif status is TicketStatus.OPEN:
+                    changes["resolvedAt"] = None
+        if values.get("priority") is not None:
+            changes["priority"] = values["priority"].value
+            changes["priorityRank"] = PRIORITY_RANK[values["priority"]]
+        if "assignee" in values:
+            changes["assignee"] = check.text("assignee", values["assignee"])
+        if "tags" in values:
+            changes["tags"] = clean_tags(check, "tags", values["tags"] or [])
+        check.raise_if_any()
+        return await self._apply(ticket, changes)
+
+    async def add_message(
+        self, ticket_id: ObjectId, author: str, body: str, internal: bool
+    ) -> Document:
+        """Append a message. The first public reply by someone other than the customer sets
+        ``firstResponseAt``; closed tickets take no more messages."""
+        check = Checker()
+        author_text = check.text("author", author, required=True)
+        body_text = check.text("body", body, required=True, max_length=MAX_BODY)
+        check.raise_if_any()
+        ticket = await self._get(ticket_id, field="ticketId")
+        if ticket["status"] == TicketStatus.CLOSED.value:
+            raise InputError.one(
+                "ticketId", ErrorCode.INVALID_TRANSITION, "The ticket is closed; open a new one."
+            )
+        if len(ticket["messages"]) >= MAX_MESSAGES:
+            raise InputError.one(
+                "ticketId", ErrorCode.OUT_OF_RANGE, f"A ticket holds at most {MAX_MESSAGES} messages."
+            )
+        now = datetime.now(UTC)
+        changes: dict[str, Any] = {"updatedAt": now}
+        if (
+            not internal
+            and ticket["firstResponseAt"] is None
+            and not await self._is_customer(ticket, author_text or "")
+        ):
+            changes["firstResponseAt"] = now
+        message = {"author": author_text, "body": body_text, "internal": internal, "at": now}
+        return await self._apply(ticket, changes, push={"messages": message})
+
+    async def _is_customer(self, ticket: Document, author: str) -> bool:
+        customer = await self.customers.get(ticket["customerId"])
+        if customer is None:
+            return False
+        return author.lower() in {customer["email"], customer["name"].lower()}
+
+    async def _get(self, ticket_id: ObjectId, field: str = "id") -> Document:
+        ticket = await self.tickets.get(ticket_id)
+        if ticket is None:
+            raise InputError.one(field, ErrorCode.NOT_FOUND, "No ticket has this ID.")
+        return ticket
+
+    async def _apply(
+        self, ticket: Document, changes: dict[str, Any], push: dict[str, Any] | None = None
+    ) -> Document:
+        # Guard on the version we checked (status and updatedAt) so a concurrent change is not
+        # silently overwritten.
+        guard = {"status": ticket["status"], "updatedAt": ticket["updatedAt"]}
+        updated = await self.tickets.update(ticket["_id"], guard, changes, push)
+        if updated is None:
+            raise InputError.one(
+                "id", ErrorCode.INVALID_TRANSITION, "The ticket changed meanwhile; reload it."
+            )
+        return updated

@@ -1,0 +1,119 @@
+"""Fixtures: one MongoDB per session (embedded mongoeco, or CRM_TEST_MONGODB_URL), a fresh
+database per test, and a helper that runs GraphQL operations through the real schema."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import strawberry
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import CommandListener, CommandStartedEvent, CommandSucceededEvent, CommandFailedEvent
+
+from app.asgi import REPOSITORIES
+from app.db import Database, EmbeddedServer
+from app.graphql.context import Context
+from app.schema import create_schema
+from app.settings import Settings
+
+
+class CommandRecorder(CommandListener):
+    """Records the names of the commands sent to one database, for counting round trips."""
+
+    def __init__(self) -> None:
+        self.commands: list[tuple[str, str]] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.commands.append((event.database_name, event.command_name))
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+    def count(self, database: str) -> int:
+        return sum(1 for name, _ in self.commands if name == database)
+
+    def names(self, database: str) -> list[str]:
+        return [command for name, command in self.commands if name == database]
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> Iterator[str]:
+    url = os.environ.get("CRM_TEST_MONGODB_URL")
+    if url:
+        yield url
+        return
+    server = EmbeddedServer(":memory:")
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def recorder() -> CommandRecorder:
+    return CommandRecorder()
+
+
+@pytest.fixture(scope="session")
+async def client(mongo_url: str, recorder: CommandRecorder) -> AsyncIterator[AsyncMongoClient[Any]]:
+    client: AsyncMongoClient[Any] = AsyncMongoClient(
+        mongo_url, tz_aware=True, event_listeners=[recorder]
+    )
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(database=f"crm_test_{uuid.uuid4().hex[:12]}", data_file=":memory:")
+
+
+@pytest.fixture
+async def database(client: AsyncMongoClient[Any], settings: Settings) -> AsyncIterator[Database]:
+    """A fresh database with every index, dropped afterwards."""
+    database = Database(client=client, db=client[settings.database])
+    await database.ensure_indexes(REPOSITORIES)
+    yield database
+    await client.drop_database(settings.database)
+
+
+@pytest.fixture(scope="session")
+def schema() -> strawberry.Schema:
+    return create_schema(Settings())
+
+
+@dataclass
+class GraphQLClient:
+    """Runs operations through ``schema.execute`` with a fresh per-request context."""
+
+    schema: strawberry.Schema
+    database: Database
+    settings: Settings
+    last_errors: list[Any] = field(default_factory=list)
+
+    async def execute(self, query: str, **variables: Any) -> Any:
+        context = Context(self.database.db, self.settings)
+        return await self.schema.execute(query, variable_values=variables, context_value=context)
+
+    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The data of a successful operation; fails the test on any GraphQL error."""
+        result = await self.execute(query, **variables)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        return result.data
+
+    async def errors(self, query: str, **variables: Any) -> list[dict[str, Any]]:
+        """The errors of an operation that must fail, as formatted for clients."""
+        result = await self.execute(query, **variables)
+        assert result.errors, f"expected errors, got data {result.data}"
+        return [error.formatted for error in result.errors]
+
+
+@pytest.fixture
+def gql(schema: strawberry.Schema, database: Database, settings: Settings) -> GraphQLClient:
+    return GraphQLClient(schema, database, settings)
