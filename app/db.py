@@ -79,10 +79,13 @@ class EmbeddedServer:
 
 
 class HasIndexes(Protocol):
-    """A repository: it names its collection and the indexes its queries need."""
+    """A repository class: it names its collection and the indexes its queries need."""
 
-    collection_name: str
-    indexes: Sequence[IndexModel]
+    @property
+    def collection_name(self) -> str: ...
+
+    @property
+    def indexes(self) -> Sequence[IndexModel]: ...
 
 
 @dataclass

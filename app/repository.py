@@ -52,9 +52,7 @@ class Repository:
 
     async def get_many(self, ids: Sequence[ObjectId]) -> list[Document | None]:
         """Documents for ``ids`` in the same order, ``None`` where missing (one query)."""
-        found = {
-            doc["_id"]: doc async for doc in self.collection.find({"_id": {"$in": list(ids)}})
-        }
+        found = {doc["_id"]: doc async for doc in self.collection.find({"_id": {"$in": list(ids)}})}
         return [found.get(object_id) for object_id in ids]
 
     async def count(self, query: dict[str, Any]) -> int:
@@ -69,9 +67,7 @@ class Repository:
     async def exists(self, query: dict[str, Any]) -> bool:
         return await self.collection.find_one(query, {"_id": 1}) is not None
 
-    async def page(
-        self, query: dict[str, Any], sort: SortSpec, request: PageRequest
-    ) -> PageResult:
+    async def page(self, query: dict[str, Any], sort: SortSpec, request: PageRequest) -> PageResult:
         """One keyset page of ``query`` in ``sort`` order (``_id`` breaks ties)."""
         order = with_id(sort)
         bounds = self._bounds(order, request)
@@ -127,7 +123,9 @@ class Repository:
                 }
             },
         ]
-        grouped = {row["_id"]: row["docs"] async for row in await self.collection.aggregate(pipeline)}
+        grouped = {
+            row["_id"]: row["docs"] async for row in await self.collection.aggregate(pipeline)
+        }
         far_side = (request.after if request.forward else request.before) is not None
         results: dict[Hashable, PageResult] = {}
         for key in keys:

@@ -21,7 +21,8 @@ class Checker:
     def text(
         self, field: str, value: str | None, *, required: bool = False, max_length: int = 200
     ) -> str | None:
-        """Trim a string; empty becomes None. Flags missing required values and over-long ones."""
+        """Trim a string; empty becomes None. Flags missing required values and over-long ones
+        (returning None for those, so later checks do not pile errors onto the same field)."""
         cleaned = value.strip() if value is not None else None
         if not cleaned:
             if required:
@@ -33,6 +34,7 @@ class Checker:
                 ErrorCode.TOO_LONG,
                 f"{field} is {len(cleaned)} characters long; the maximum is {max_length}.",
             )
+            return None
         return cleaned
 
     def raise_if_any(self) -> None:

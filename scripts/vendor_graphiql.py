@@ -40,12 +40,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for asset in assets:
             spec = f"{asset['package']}@{asset['version']}"
-            packed = subprocess.run(
-                ["npm", "pack", spec, "--silent", "--pack-destination", tmp],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip().splitlines()[-1]
+            packed = (
+                subprocess.run(
+                    ["npm", "pack", spec, "--silent", "--pack-destination", tmp],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             with tarfile.open(Path(tmp) / packed) as tar:
                 member = tar.extractfile(f"package/{asset['path']}")
                 assert member is not None, f"{asset['path']} missing from {spec}"

@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 import strawberry
 from pymongo import AsyncMongoClient
-from pymongo.monitoring import CommandListener, CommandStartedEvent, CommandSucceededEvent, CommandFailedEvent
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
 
 from app.asgi import REPOSITORIES
 from app.db import Database, EmbeddedServer

@@ -24,7 +24,13 @@ from app.graphql.common import (
 )
 from app.graphql.context import Info
 from app.graphql.mutations import provided, run_mutation
-from app.graphql.pagination import Connection, load_by_id, page_request, sort_spec, top_level_connection
+from app.graphql.pagination import (
+    Connection,
+    load_by_id,
+    page_request,
+    sort_spec,
+    top_level_connection,
+)
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 
 if TYPE_CHECKING:
@@ -103,7 +109,9 @@ class CustomerFilter:
 
 @strawberry.type
 class CustomerStats:
-    order_count: int = strawberry.field(description="Orders that brought revenue (not cancelled or refunded).")
+    order_count: int = strawberry.field(
+        description="Orders that brought revenue (not cancelled or refunded)."
+    )
     total_spent: Money | None = strawberry.field(
         description="Revenue in the customer's main currency (the one most orders used)."
     )
@@ -285,7 +293,9 @@ class CustomerQuery:
 @strawberry.type
 class CustomerMutation:
     @strawberry.mutation
-    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
+    async def create_customer(
+        self, info: Info, input: CreateCustomerInput
+    ) -> CreateCustomerPayload:
         service = info.context.get(CustomerService)
 
         async def create() -> Customer:
@@ -310,7 +320,9 @@ class CustomerMutation:
         service = info.context.get(CustomerService)
 
         async def archive() -> Customer:
-            return Customer.from_document(await service.archive(decode_input_id(id, TYPE_NAME, "id")))
+            return Customer.from_document(
+                await service.archive(decode_input_id(id, TYPE_NAME, "id"))
+            )
 
         return await run_mutation(ArchiveCustomerPayload, "customer", archive)
 
@@ -319,6 +331,8 @@ class CustomerMutation:
         service = info.context.get(CustomerService)
 
         async def restore() -> Customer:
-            return Customer.from_document(await service.restore(decode_input_id(id, TYPE_NAME, "id")))
+            return Customer.from_document(
+                await service.restore(decode_input_id(id, TYPE_NAME, "id"))
+            )
 
         return await run_mutation(RestoreCustomerPayload, "customer", restore)

@@ -240,7 +240,9 @@ class Generator:
         start = order["placedAt"] if order else customer["createdAt"]
         created = start + timedelta(days=self.rng.uniform(0.5, 20))
         created = min(created, self.now - timedelta(minutes=5))
-        product = order["items"][0]["name"] if order else self.rng.choice(list(CATALOGUE.values()))[0][0]
+        product = (
+            order["items"][0]["name"] if order else self.rng.choice(list(CATALOGUE.values()))[0][0]
+        )
         fill = {
             "product": product,
             "order": order["number"] if order else "",
@@ -275,12 +277,16 @@ class Generator:
 
     def ticket_status(self, age_days: int) -> TicketStatus:
         if age_days > 14:
-            return self.rng.choice([TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CLOSED])
+            return self.rng.choice(
+                [TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CLOSED]
+            )
         return self.rng.choice(list(TicketStatus))
 
     def ticket_priority(self, kind: str) -> TicketPriority:
         if kind == TicketType.COMPLAINT.value:
-            return self.rng.choice([TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.URGENT])
+            return self.rng.choice(
+                [TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.URGENT]
+            )
         return self.rng.choice([TicketPriority.LOW, TicketPriority.NORMAL, TicketPriority.NORMAL])
 
     def conversation(
@@ -290,11 +296,18 @@ class Generator:
             return [], None
         replies = AGENT_REPLIES[language]
         at = min(created + timedelta(hours=self.rng.uniform(0.2, 30)), self.now)
-        messages = [{"author": "support", "body": self.rng.choice(replies), "internal": False, "at": at}]
+        messages = [
+            {"author": "support", "body": self.rng.choice(replies), "internal": False, "at": at}
+        ]
         if self.rng.random() < 0.3:
             note_at = min(at + timedelta(hours=1), self.now)
             messages.append(
-                {"author": "support", "body": "Checked with the warehouse.", "internal": True, "at": note_at}
+                {
+                    "author": "support",
+                    "body": "Checked with the warehouse.",
+                    "internal": True,
+                    "at": note_at,
+                }
             )
         return messages, at
 

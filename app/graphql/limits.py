@@ -16,8 +16,8 @@ from graphql import (
     FieldNode,
     GraphQLError,
     IntValueNode,
-    Visitor,
     VariableNode,
+    Visitor,
     visit,
 )
 from strawberry.extensions import (
@@ -51,16 +51,16 @@ class _PageSizeVisitor(Visitor):
             value = int(argument.value.value)
         elif isinstance(argument.value, VariableNode):
             value = self.variables.get(argument.value.name.value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            if not 0 <= value <= MAX_PAGE_SIZE:
-                self.errors.append(
-                    GraphQLError(
-                        f"{field.name.value}({argument.name.value}: {value}): page size must be "
-                        f"between 0 and {MAX_PAGE_SIZE}; fetch further pages with a cursor.",
-                        nodes=[argument],
-                        extensions={"code": "PAGE_SIZE_OUT_OF_RANGE", "maximum": MAX_PAGE_SIZE},
-                    )
+        in_range = not isinstance(value, int) or 0 <= value <= MAX_PAGE_SIZE
+        if not in_range:
+            self.errors.append(
+                GraphQLError(
+                    f"{field.name.value}({argument.name.value}: {value}): page size must be "
+                    f"between 0 and {MAX_PAGE_SIZE}; fetch further pages with a cursor.",
+                    nodes=[argument],
+                    extensions={"code": "PAGE_SIZE_OUT_OF_RANGE", "maximum": MAX_PAGE_SIZE},
                 )
+            )
 
 
 def page_size_errors(document: DocumentNode, variables: dict[str, Any]) -> list[GraphQLError]:

@@ -6,15 +6,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
-
 from bson import ObjectId
+from graphql import GraphQLError
 
 from app.db import Document
 from app.graphql.context import Context
 from app.paging import InvalidCursor, InvalidPage, PageRequest, encode_cursor
 from app.repository import PageResult, Repository
-
 
 T = TypeVar("T")
 
@@ -68,7 +66,9 @@ def connection(
     count: Callable[[], Awaitable[int]],
 ) -> Connection[T]:
     """Wrap a page of documents as a connection; ``count`` runs only if totalCount is asked."""
-    edges = [Edge(cursor=encode_cursor(doc, result.sort), node=to_node(doc)) for doc in result.documents]
+    edges = [
+        Edge(cursor=encode_cursor(doc, result.sort), node=to_node(doc)) for doc in result.documents
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(

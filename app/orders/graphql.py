@@ -161,7 +161,9 @@ async def customer_stats(info: Info, customer_id: ObjectId) -> CustomerStats:
 
     stats = await info.context.loader("customerStats", load).load(customer_id)
     if stats is None:
-        return CustomerStats(order_count=0, total_spent=None, spend_by_currency=[], last_order_at=None)
+        return CustomerStats(
+            order_count=0, total_spent=None, spend_by_currency=[], last_order_at=None
+        )
     currencies = sorted(stats["currencies"], key=lambda c: (-c[1], c[0]))
     return CustomerStats(
         order_count=sum(c[1] for c in currencies),
@@ -252,7 +254,9 @@ class OrderQuery:
 
 @strawberry.type
 class OrderMutation:
-    @strawberry.mutation(description="Place an order; nothing is written unless every line is valid.")
+    @strawberry.mutation(
+        description="Place an order; nothing is written unless every line is valid."
+    )
     async def create_order(self, info: Info, input: CreateOrderInput) -> CreateOrderPayload:
         service = info.context.get(OrderService)
 

@@ -14,7 +14,13 @@ from app.db import Document
 from app.graphql.common import Money, QueryBuilder, SortDirection, StringFilter, UserError
 from app.graphql.context import Info
 from app.graphql.mutations import provided, run_mutation
-from app.graphql.pagination import Connection, load_by_id, page_request, sort_spec, top_level_connection
+from app.graphql.pagination import (
+    Connection,
+    load_by_id,
+    page_request,
+    sort_spec,
+    top_level_connection,
+)
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.products.repository import ProductRepository
 from app.products.service import ProductService

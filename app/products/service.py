@@ -63,7 +63,9 @@ class ProductService:
         price: Decimal | None = values.get("price")
         currency = fields.get("currency") or (current or {}).get("currency")
         if price is None:
-            message = "price is required." if current is None else "Give the price in the new currency."
+            message = (
+                "price is required." if current is None else "Give the price in the new currency."
+            )
             check.add("price", ErrorCode.REQUIRED, message)
         elif price < 0:
             check.add("price", ErrorCode.OUT_OF_RANGE, "price cannot be negative.")

@@ -244,7 +244,9 @@ class TicketMutation:
 
         async def create() -> Ticket:
             customer_id = decode_input_id(input.customer_id, "Customer", "customerId")
-            order_id = decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
+            order_id = (
+                decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
+            )
             doc = await service.create(
                 customer_id=customer_id,
                 order_id=order_id,

@@ -120,7 +120,9 @@ class TicketService:
             )
         if len(ticket["messages"]) >= MAX_MESSAGES:
             raise InputError.one(
-                "ticketId", ErrorCode.OUT_OF_RANGE, f"A ticket holds at most {MAX_MESSAGES} messages."
+                "ticketId",
+                ErrorCode.OUT_OF_RANGE,
+                f"A ticket holds at most {MAX_MESSAGES} messages.",
             )
         now = datetime.now(UTC)
         changes: dict[str, Any] = {"updatedAt": now}

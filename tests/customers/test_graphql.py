@@ -32,7 +32,9 @@ async def test_customer_by_email_is_case_insensitive(gql: GraphQLClient) -> None
 
 async def test_duplicate_email_is_a_user_error_and_writes_nothing(gql: GraphQLClient) -> None:
     await factories.customer(gql, "Ada Lovelace", email="ada@example.com")
-    data = await gql(factories.CREATE_CUSTOMER, input={"name": "Ada Two", "email": "ADA@example.com"})
+    data = await gql(
+        factories.CREATE_CUSTOMER, input={"name": "Ada Two", "email": "ADA@example.com"}
+    )
     payload = data["createCustomer"]
     assert payload["customer"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("email", "DUPLICATE")]
@@ -135,13 +137,16 @@ async def test_archive_hides_customer_and_restore_brings_back(gql: GraphQLClient
 
 
 async def test_filters_combine(gql: GraphQLClient) -> None:
-    await factories.customer(gql, "Ada Lovelace", tags=["vip", "b2b"], lifecycleStage="CUSTOMER", company="Engines Ltd")
+    await factories.customer(
+        gql, "Ada Lovelace", tags=["vip", "b2b"], lifecycleStage="CUSTOMER", company="Engines Ltd"
+    )
     await factories.customer(gql, "Alan Turing", tags=["vip"], lifecycleStage="LEAD")
     await factories.customer(gql, "Grace Hopper", tags=["b2b"], lifecycleStage="CUSTOMER")
 
     async def names(filter_: dict[str, object]) -> list[str]:
         data = await gql(
-            """query($f: CustomerFilter) { customers(filter: $f, orderBy: [{field: NAME, direction: ASC}]) {
+            """query($f: CustomerFilter) {
+                customers(filter: $f, orderBy: [{field: NAME, direction: ASC}]) {
                 edges { node { name } } } }""",
             f=filter_,
         )
@@ -163,8 +168,14 @@ async def test_search_matches_words_in_name_email_and_company(gql: GraphQLClient
     await factories.customer(gql, "Ada Lovelace", company="Analytical Engines")
     await factories.customer(gql, "Grace Hopper", company="Navy")
     await factories.customer(gql, "王小明", email="wang@example.cn", company="北京 科技")
-    query = """query($q: String!) { customers(search: $q) { totalCount edges { node { name } } } }"""
-    for term, expected in [("engines", ["Ada Lovelace"]), ("hopper", ["Grace Hopper"]), ("北京", ["王小明"])]:
+    query = (
+        """query($q: String!) { customers(search: $q) { totalCount edges { node { name } } } }"""
+    )
+    for term, expected in [
+        ("engines", ["Ada Lovelace"]),
+        ("hopper", ["Grace Hopper"]),
+        ("北京", ["王小明"]),
+    ]:
         data = await gql(query, q=term)
         assert [e["node"]["name"] for e in data["customers"]["edges"]] == expected, term
         assert data["customers"]["totalCount"] == len(expected)

@@ -1,0 +1,91 @@
+"""Demo data: consistent, deterministic, and loaded only into an empty store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.__main__ import main
+from app.db import Database
+from app.demo.generate import Generator
+from app.demo.load import StoreNotEmpty, seed
+from app.settings import Settings
+from tests.conftest import GraphQLClient
+
+AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def test_same_seed_gives_same_data_and_another_seed_differs() -> None:
+    first = Generator(3, AS_OF).build(40)
+    again = Generator(3, AS_OF).build(40)
+    other = Generator(4, AS_OF).build(40)
+    assert first.customers == again.customers
+    assert first.orders == again.orders
+    assert first.tickets == again.tickets
+    assert [c["email"] for c in first.customers] != [c["email"] for c in other.customers]
+
+
+def test_generated_history_hangs_together() -> None:
+    data = Generator(7, AS_OF).build(300)
+    customers = {c["_id"]: c for c in data.customers}
+    products = {p["_id"] for p in data.products}
+    orders = {o["_id"]: o for o in data.orders}
+    assert len(data.products) == 40
+    assert 1_200 <= len(data.orders) <= 1_800
+    assert len(data.tickets) == 600
+    assert len({c["email"] for c in data.customers}) == 300
+    for order in data.orders:
+        customer = customers[order["customerId"]]
+        assert customer["createdAt"] <= order["placedAt"] <= AS_OF
+        assert all(item["productId"] in products for item in order["items"])
+        assert order["total"] == sum(i["unitPrice"] * i["quantity"] for i in order["items"])
+    for ticket in data.tickets:
+        assert ticket["customerId"] in customers
+        if ticket["orderId"] is not None:
+            assert orders[ticket["orderId"]]["customerId"] == ticket["customerId"]
+            assert orders[ticket["orderId"]]["number"] in ticket["subject"] + ticket["body"]
+    languages = {c["_language"] for c in data.customers}
+    assert languages == {"en", "zh"}
+    assert {t["type"] for t in data.tickets} == {"CONSULTATION", "FEEDBACK", "COMPLAINT"}
+    months = [(o["placedAt"].year, o["placedAt"].month) for o in data.orders]
+    assert months.count((2025, 12)) > 1.3 * months.count((2026, 3))  # holidays outsell spring
+
+
+async def test_seed_loads_a_browsable_crm_and_refuses_a_second_time(
+    gql: GraphQLClient, database: Database
+) -> None:
+    counts = await seed(database.db, customers=12, seed=1, progress=False)
+    assert counts["customers"] == 12
+    data = await gql("""{ customers(first: 100) { totalCount } orders { totalCount }
+        tickets { totalCount }
+        products { totalCount } }""")
+    assert data["customers"]["totalCount"] == 12
+    assert data["orders"]["totalCount"] == counts["orders"]
+    assert data["tickets"]["totalCount"] == counts["tickets"]
+    assert data["products"]["totalCount"] == 40
+    # New orders continue the numbering after the seeded ones.
+    number = (await database.db.counters.find_one({"_id": "orders"}) or {}).get("value")
+    assert number == counts["orders"]
+    with pytest.raises(StoreNotEmpty):
+        await seed(database.db, customers=12, seed=1, progress=False)
+
+
+def test_cli_seed_and_its_errors(
+    mongo_url: str,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CRM_MONGODB_URL", mongo_url)
+    monkeypatch.setenv("CRM_DATABASE", settings.database + "_cli")
+    assert main(["seed", "--customers", "5", "--seed", "2"]) == 0
+    assert "5 customers" in capsys.readouterr().out
+    assert main(["seed", "--customers", "5"]) == 1
+    assert "already holds customers" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["seed", "--customers", "0"])
+    assert exit_info.value.code == 2
+    monkeypatch.setenv("CRM_PORT", "not-a-port")
+    assert main(["export-schema"]) == 2
+    assert "invalid configuration" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""Bad requests are refused before anything runs: page sizes, depth, unknown enum values."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.conftest import GraphQLClient
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ customers(first: 101) { totalCount } }", {}),
+        ("{ tickets(last: 1000) { totalCount } }", {}),
+        ("{ products(first: -1) { totalCount } }", {}),
+        ("query($n: Int) { orders(first: $n) { totalCount } }", {"n": 500}),
+        (
+            "query($n: Int) { customers(first: 1) { edges { node {"
+            " orders(first: $n) { totalCount } } } } }",
+            {"n": 101},
+        ),
+    ],
+)
+async def test_page_size_over_maximum_is_a_validation_error(
+    gql: GraphQLClient, query: str, variables: dict[str, object]
+) -> None:
+    errors = await gql.errors(query, **variables)
+    assert errors[0]["extensions"]["code"] == "PAGE_SIZE_OUT_OF_RANGE"
+    assert "100" in errors[0]["message"]
+
+
+async def test_page_size_check_sees_new_variables_of_a_cached_query(gql: GraphQLClient) -> None:
+    query = "query($n: Int) { customers(first: $n) { totalCount } }"
+    assert (await gql(query, n=100))["customers"]["totalCount"] == 0
+    errors = await gql.errors(query, n=101)
+    assert errors[0]["extensions"]["code"] == "PAGE_SIZE_OUT_OF_RANGE"
+
+
+async def test_over_deep_query_is_refused(gql: GraphQLClient) -> None:
+    selection = "number"
+    for _ in range(3):  # each round adds four levels: customer, orders, edges, node
+        selection = f"customer {{ orders {{ edges {{ node {{ {selection} }} }} }} }}"
+    deep = f"{{ orders {{ edges {{ node {{ {selection} }} }} }} }}"
+    errors = await gql.errors(deep)
+    assert "exceeds maximum operation depth" in errors[0]["message"]
+
+
+async def test_unknown_enum_value_is_a_validation_error_and_writes_nothing(
+    gql: GraphQLClient,
+) -> None:
+    errors = await gql.errors(
+        factories.CREATE_CUSTOMER, input={"name": "A", "email": "a@b.co", "lifecycleStage": "VIP"}
+    )
+    assert "LifecycleStage" in errors[0]["message"]
+    assert (await gql("{ customers { totalCount } }"))["customers"]["totalCount"] == 0
+
+
+async def test_wrong_type_in_filter_is_a_validation_error(gql: GraphQLClient) -> None:
+    errors = await gql.errors(
+        "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+        f={"name": {"eq": {"$ne": ""}}},
+    )
+    assert "String cannot represent a non string value" in errors[0]["message"]
+
+
+async def test_oversized_filter_lists_are_refused(gql: GraphQLClient) -> None:
+    errors = await gql.errors(
+        "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+        f={"email": {"in": [f"{i}@x.io" for i in range(101)]}},
+    )
+    assert errors[0]["extensions"]["code"] == "INVALID_FILTER"

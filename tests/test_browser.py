@@ -1,0 +1,93 @@
+"""GraphiQL in a real headless Chromium against a real server, with no internet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from app.asgi import create_app
+from app.settings import Settings
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[str]:
+    """The full app (lifespan included) under uvicorn on a thread; the embedded store unless
+    CRM_TEST_MONGODB_URL is set."""
+    port = free_port()
+    live = Settings(
+        database=settings.database,
+        data_file=":memory:",
+        port=port,
+        mongodb_url=os.environ.get("CRM_TEST_MONGODB_URL"),
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(live), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_graphiql_runs_a_query_in_headless_chromium(live_server: str) -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    create = """mutation { createCustomer(input: {name: "Ada Lovelace", email: "ada@example.com"})
+        { userErrors { code } } }"""
+    response = httpx.post(f"{live_server}/graphql", json={"query": create}, timeout=10)
+    assert response.json()["data"]["createCustomer"]["userErrors"] == []
+
+    query = "{ customers { totalCount edges { node { name email } } } }"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda request: (
+                    outside.append(request.url)
+                    if not request.url.startswith((live_server, "data:", "blob:"))
+                    else None
+                ),
+            )
+            page.goto(f"{live_server}/graphql")
+            editor = page.locator(".graphiql-query-editor .CodeMirror")
+            editor.wait_for(timeout=20_000)
+            page.evaluate(
+                "q => document.querySelector("
+                "'.graphiql-query-editor .CodeMirror').CodeMirror.setValue(q)",
+                query,
+            )
+            page.locator(".graphiql-execute-button").click()
+            result = page.locator(".graphiql-response")
+            result.get_by_text("ada@example.com").wait_for(timeout=20_000)
+            assert '"totalCount": 1' in result.inner_text()
+            assert outside == []
+        finally:
+            browser.close()

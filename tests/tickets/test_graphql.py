@@ -1,0 +1,158 @@
+"""Tickets: creation rules, status moves, conversation, filters and search."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.conftest import GraphQLClient
+
+UPDATE = """
+mutation($id: ID!, $input: UpdateTicketInput!) {
+  updateTicket(id: $id, input: $input) {
+    ticket { status priority assignee tags resolvedAt }
+    userErrors { field code message }
+  }
+}"""
+
+ADD_MESSAGE = """
+mutation($id: ID!, $input: TicketMessageInput!) {
+  addTicketMessage(ticketId: $id, input: $input) {
+    ticket { messages { author body internal } firstResponseAt }
+    userErrors { field code message }
+  }
+}"""
+
+
+async def test_create_ticket_with_order_of_the_customer(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql, "Ada Lovelace")
+    pen = await factories.product(gql, sku="PEN")
+    order = await factories.order(gql, ada["id"], [(pen["id"], 1)])
+    ticket = await factories.ticket(gql, ada["id"], orderId=order["id"], priority="HIGH")
+    assert ticket["number"] == "TK-000001"
+    assert (ticket["status"], ticket["priority"]) == ("NEW", "HIGH")
+    data = await gql(
+        """query($n: String!) { ticketByNumber(number: $n) {
+            customer { name } order { number } } }""",
+        n="TK-000001",
+    )
+    assert data["ticketByNumber"] == {
+        "customer": {"name": "Ada Lovelace"},
+        "order": {"number": "SO-000001"},
+    }
+
+
+async def test_ticket_for_another_customers_order_is_refused(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql, "Ada Lovelace")
+    grace = await factories.customer(gql, "Grace Hopper")
+    pen = await factories.product(gql, sku="PEN")
+    order = await factories.order(gql, ada["id"], [(pen["id"], 1)])
+    data = await gql(
+        factories.CREATE_TICKET,
+        input={
+            "customerId": grace["id"],
+            "orderId": order["id"],
+            "type": "COMPLAINT",
+            "channel": "EMAIL",
+            "subject": "x",
+            "body": "y" * 20_001,
+        },
+    )
+    errors = {(e["field"], e["code"]) for e in data["createTicket"]["userErrors"]}
+    assert errors == {("orderId", "INVALID"), ("body", "TOO_LONG")}
+    assert (await gql("{ tickets { totalCount } }"))["tickets"]["totalCount"] == 0
+
+
+async def test_ticket_status_machine(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql)
+    ticket = await factories.ticket(gql, ada["id"])
+    data = await gql(UPDATE, id=ticket["id"], input={"status": "RESOLVED", "assignee": "bo"})
+    assert data["updateTicket"]["ticket"]["resolvedAt"] is not None
+    data = await gql(UPDATE, id=ticket["id"], input={"status": "OPEN"})
+    assert data["updateTicket"]["ticket"]["status"] == "OPEN"
+    assert data["updateTicket"]["ticket"]["resolvedAt"] is None
+    data = await gql(UPDATE, id=ticket["id"], input={"status": "CLOSED"})
+    assert data["updateTicket"]["ticket"]["status"] == "CLOSED"
+    data = await gql(UPDATE, id=ticket["id"], input={"status": "OPEN"})
+    assert [(e["field"], e["code"]) for e in data["updateTicket"]["userErrors"]] == [
+        ("status", "INVALID_TRANSITION")
+    ]
+    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "hello?"})
+    assert data["addTicketMessage"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
+
+
+async def test_update_ticket_priority_assignee_and_tags(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql)
+    ticket = await factories.ticket(gql, ada["id"])
+    data = await gql(
+        UPDATE,
+        id=ticket["id"],
+        input={
+            "priority": "URGENT",
+            "assignee": "chen",
+            "tags": ["delivery", " delivery ", "late"],
+        },
+    )
+    assert data["updateTicket"]["ticket"] == {
+        "status": "NEW",
+        "priority": "URGENT",
+        "assignee": "chen",
+        "tags": ["delivery", "late"],
+        "resolvedAt": None,
+    }
+    data = await gql(UPDATE, id=ticket["id"], input={"assignee": None})
+    assert data["updateTicket"]["ticket"]["assignee"] is None
+
+
+async def test_first_response_is_the_first_public_reply_by_staff(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql, "Ada Lovelace", email="ada@example.com")
+    ticket = await factories.ticket(gql, ada["id"])
+    data = await gql(
+        ADD_MESSAGE, id=ticket["id"], input={"author": "ada@example.com", "body": "any news?"}
+    )
+    assert data["addTicketMessage"]["ticket"]["firstResponseAt"] is None
+    data = await gql(
+        ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "note", "internal": True}
+    )
+    assert data["addTicketMessage"]["ticket"]["firstResponseAt"] is None
+    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "On its way!"})
+    ticket_after = data["addTicketMessage"]["ticket"]
+    assert ticket_after["firstResponseAt"] is not None
+    assert [m["author"] for m in ticket_after["messages"]] == ["ada@example.com", "bo", "bo"]
+    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": " ", "body": ""})
+    errors = {(e["field"], e["code"]) for e in data["addTicketMessage"]["userErrors"]}
+    assert errors == {("author", "REQUIRED"), ("body", "REQUIRED")}
+
+
+async def test_tickets_filter_sort_and_search(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql, "Ada Lovelace")
+    grace = await factories.customer(gql, "Grace Hopper")
+    await factories.ticket(
+        gql, ada["id"], subject="Refund please", body="Charged twice", priority="LOW"
+    )
+    t2 = await factories.ticket(
+        gql, grace["id"], type="FEEDBACK", subject="Love it", body="Great app", priority="URGENT"
+    )
+    await factories.ticket(
+        gql, grace["id"], subject="快递太慢", body="包裹 还没到", type="CONSULTATION"
+    )
+    await gql(UPDATE, id=t2["id"], input={"tags": ["praise"]})
+
+    async def numbers(args: str) -> list[str]:
+        data = await gql(f"{{ tickets({args}) {{ edges {{ node {{ number }} }} }} }}")
+        return [e["node"]["number"] for e in data["tickets"]["edges"]]
+
+    assert await numbers("filter: {type: [FEEDBACK, CONSULTATION]}") == ["TK-000003", "TK-000002"]
+    assert await numbers(f'filter: {{customerId: "{ada["id"]}"}}') == ["TK-000001"]
+    assert await numbers('filter: {tags: {any: ["praise"]}}') == ["TK-000002"]
+    assert await numbers("orderBy: [{field: PRIORITY, direction: DESC}]") == [
+        "TK-000002",
+        "TK-000003",
+        "TK-000001",
+    ]
+    assert await numbers('search: "twice"') == ["TK-000001"]
+    assert await numbers('search: "包裹"') == ["TK-000003"]
+    data = await gql(
+        """query($id: ID!) { customer(id: $id) {
+            tickets { totalCount edges { node { number } } } } }""",
+        id=grace["id"],
+    )
+    assert data["customer"]["tickets"]["totalCount"] == 2
