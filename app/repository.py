@@ -57,11 +57,10 @@ class Repository:
 
     async def count(self, query: dict[str, Any]) -> int:
         if "$text" in query:
-            # countDocuments runs as an aggregation; MongoDB accepts $text in its first $match,
-            # but mongoeco rejects it there. The count command with a query is exact on MongoDB
-            # for unsharded collections and works on both.
-            reply = await self.db.command("count", self.collection_name, query=query)
-            return int(reply["n"])
+            # MongoDB counts $text matches with countDocuments, but the embedded mongoeco
+            # rejects $text inside aggregation and its SQLite engine ignores $text in the count
+            # command. Counting projected _ids is exact on all three; it costs O(matches).
+            return sum([1 async for _ in self.collection.find(query, {"_id": 1})])
         return await self.collection.count_documents(query)
 
     async def exists(self, query: dict[str, Any]) -> bool:

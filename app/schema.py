@@ -68,5 +68,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Customer, Product, Order, Ticket],
-        extensions=protective_extensions(settings.max_query_depth),
+        extensions=protective_extensions(
+            settings.max_query_depth, mask_errors=settings.is_production
+        ),
     )

@@ -21,6 +21,7 @@ from app.graphql.common import (
     StringFilter,
     TagFilter,
     UserError,
+    with_search,
 )
 from app.graphql.context import Info
 from app.graphql.mutations import provided, run_mutation
@@ -282,9 +283,7 @@ class CustomerQuery:
         search: str | None = None,
     ) -> Connection[Customer]:
         request = page_request(first, after, last, before)
-        query = (filter or CustomerFilter()).to_query()
-        if search is not None and search.strip():
-            query["$text"] = {"$search": search.strip()[:200]}
+        query = with_search((filter or CustomerFilter()).to_query(), search)
         sort = sort_spec(order_by, [("createdAt", -1)])
         repository = info.context.get(CustomerRepository)
         return await top_level_connection(repository, query, sort, request, Customer.from_document)

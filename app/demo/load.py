@@ -15,7 +15,7 @@ from app.products.repository import ProductRepository
 from app.repository import Repository
 from app.tickets.repository import TicketRepository
 
-BATCH = 1000
+BATCH = 100
 
 
 class StoreNotEmpty(RuntimeError):

@@ -158,3 +158,10 @@ class QueryBuilder:
         if not self.clauses:
             return {}
         return self.clauses[0] if len(self.clauses) == 1 else {"$and": self.clauses}
+
+
+def with_search(query: dict[str, Any], search: str | None) -> dict[str, Any]:
+    """Add a MongoDB text search (the collection's text index) for a non-blank ``search``."""
+    if search is not None and search.strip():
+        return {**query, "$text": {"$search": search.strip()[:MAX_FILTER_STRING]}}
+    return query

@@ -22,6 +22,7 @@ from graphql import (
 )
 from strawberry.extensions import (
     AddValidationRules,
+    MaskErrors,
     ParserCache,
     SchemaExtension,
     ValidationCache,
@@ -82,16 +83,28 @@ class PageSizeLimit(SchemaExtension):
         yield
 
 
-def protective_extensions(max_depth: int) -> list[Callable[[], SchemaExtension]]:
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors we raise on purpose carry an ``extensions.code``; validation errors have no
+    original exception. Anything else is a bug or an outage, and its detail stays in the log."""
+    expected = bool(error.extensions and "code" in error.extensions)
+    return not expected and error.original_error is not None
+
+
+def protective_extensions(
+    max_depth: int, *, mask_errors: bool
+) -> list[Callable[[], SchemaExtension]]:
     """Factories of the schema's extensions (one instance per request), in running order.
 
     The depth rule class is made once: the validation cache keys on the rule classes, so a new
     class per request would make every lookup miss.
     """
     depth_rule = create_validator(max_depth, should_ignore=None)
-    return [
+    extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules([depth_rule]),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         PageSizeLimit,
     ]
+    if mask_errors:
+        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
+    return extensions

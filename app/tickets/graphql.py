@@ -11,7 +11,14 @@ from bson import ObjectId
 
 from app.customers.graphql import Customer, load_customer
 from app.db import Document
-from app.graphql.common import DateTimeFilter, QueryBuilder, SortDirection, TagFilter, UserError
+from app.graphql.common import (
+    DateTimeFilter,
+    QueryBuilder,
+    SortDirection,
+    TagFilter,
+    UserError,
+    with_search,
+)
 from app.graphql.context import Info
 from app.graphql.mutations import provided, run_mutation
 from app.graphql.pagination import (
@@ -228,9 +235,7 @@ class TicketQuery:
         search: str | None = None,
     ) -> Connection[Ticket]:
         request = page_request(first, after, last, before)
-        query = (filter or TicketFilter()).to_query()
-        if search is not None and search.strip():
-            query["$text"] = {"$search": search.strip()[:200]}
+        query = with_search((filter or TicketFilter()).to_query(), search)
         sort = sort_spec(order_by, DEFAULT_SORT)
         repository = info.context.get(TicketRepository)
         return await top_level_connection(repository, query, sort, request, Ticket.from_document)

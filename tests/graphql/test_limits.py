@@ -70,3 +70,25 @@ async def test_oversized_filter_lists_are_refused(gql: GraphQLClient) -> None:
         f={"email": {"in": [f"{i}@x.io" for i in range(101)]}},
     )
     assert errors[0]["extensions"]["code"] == "INVALID_FILTER"
+
+
+async def test_production_masks_unexpected_errors_but_not_expected_ones(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.customers.repository import CustomerRepository
+    from app.schema import create_schema
+    from app.settings import Settings
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("secret connection string mongodb://user:pw@db")
+
+    production = GraphQLClient(
+        create_schema(Settings(env="production")), gql.database, gql.settings
+    )
+    monkeypatch.setattr(CustomerRepository, "page", broken)
+    errors = await production.errors("{ customers { totalCount } }")
+    assert errors[0]["message"] == "Unexpected error."
+    errors = await production.errors('{ customer(id: "bad") { name } }')
+    assert errors[0]["extensions"]["code"] == "INVALID_ID"
+    errors = await production.errors("{ customers(first: 500) { totalCount } }")
+    assert errors[0]["extensions"]["code"] == "PAGE_SIZE_OUT_OF_RANGE"

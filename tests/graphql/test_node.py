@@ -24,6 +24,9 @@ async def test_node_resolves_every_type(gql: GraphQLClient) -> None:
     for global_id, (typename, key, value) in expected.items():
         node = (await gql(NODE, id=global_id))["node"]
         assert (node["__typename"], node["id"], node[key]) == (typename, global_id, value)
+    for field, global_id in (("order", order["id"]), ("ticket", ticket["id"])):
+        data = await gql(f"query($id: ID!) {{ {field}(id: $id) {{ id number }} }}", id=global_id)
+        assert data[field]["id"] == global_id
     ids = [*expected, "Q3VzdG9tZXI6NjU0YjFjMmQzZTRmNWE2YjdjOGQ5ZTBm"]
     data = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=ids)
     assert data["nodes"] == [{"id": i} for i in expected] + [None]

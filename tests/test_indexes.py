@@ -1,0 +1,84 @@
+"""Every sort the API offers has a keyset index, and start-up creates indexes idempotently."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import pytest
+
+from app.asgi import REPOSITORIES
+from app.customers.graphql import CustomerOrderField
+from app.customers.repository import CustomerRepository
+from app.db import Database
+from app.orders.graphql import DEFAULT_SORT as ORDER_DEFAULT_SORT
+from app.orders.graphql import OrderOrderField
+from app.orders.repository import OrderRepository
+from app.products.graphql import ProductOrderField
+from app.products.repository import ProductRepository
+from app.repository import Repository
+from app.tickets.graphql import DEFAULT_SORT as TICKET_DEFAULT_SORT
+from app.tickets.graphql import TicketOrderField
+from app.tickets.repository import TicketRepository
+
+
+def index_keys(repository: type[Repository]) -> list[list[str]]:
+    return [list(index.document["key"]) for index in repository.indexes]
+
+
+@pytest.mark.parametrize(
+    ("repository", "fields"),
+    [
+        (CustomerRepository, CustomerOrderField),
+        (ProductRepository, ProductOrderField),
+        (OrderRepository, OrderOrderField),
+        (TicketRepository, TicketOrderField),
+    ],
+)
+def test_every_sort_field_has_a_keyset_index(
+    repository: type[Repository], fields: type[Enum]
+) -> None:
+    keys = index_keys(repository)
+    for field in fields:
+        assert [field.value, "_id"] in keys, f"{repository.__name__}: no index on {field.value}"
+
+
+def test_lists_under_a_customer_have_their_own_index() -> None:
+    for repository, sort in (
+        (OrderRepository, ORDER_DEFAULT_SORT),
+        (TicketRepository, TICKET_DEFAULT_SORT),
+    ):
+        assert ["customerId", sort[0][0], "_id"] in index_keys(repository)
+
+
+def test_unique_and_text_indexes_are_declared() -> None:
+    unique = {
+        (repository.collection_name, tuple(index.document["key"]))
+        for repository in REPOSITORIES
+        for index in repository.indexes
+        if index.document.get("unique")
+    }
+    assert unique == {
+        ("customers", ("email",)),
+        ("products", ("sku",)),
+        ("orders", ("number",)),
+        ("tickets", ("number",)),
+    }
+
+    def text_fields(repository: type[Repository]) -> set[str]:
+        return {
+            field
+            for index in repository.indexes
+            for field, kind in index.document["key"].items()
+            if kind == "text"
+        }
+
+    assert text_fields(CustomerRepository) == {"name", "email", "company"}
+    assert text_fields(TicketRepository) == {"subject", "body"}
+
+
+async def test_start_up_creates_indexes_and_repeating_it_is_harmless(database: Database) -> None:
+    await database.ensure_indexes(REPOSITORIES)
+    for repository in REPOSITORIES:
+        existing = await database.db[repository.collection_name].index_information()
+        for index in repository.indexes:
+            assert index.document["name"] in existing, index.document["name"]
