@@ -15,6 +15,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from app.audit.repository import AuditRepository
+from app.auth.api_keys import ApiKeyRepository
 from app.counters import CounterRepository
 from app.customers.repository import CustomerRepository
 from app.db import Database
@@ -30,6 +32,8 @@ from app.tickets.repository import TicketRepository
 log = logging.getLogger(__name__)
 
 REPOSITORIES = (
+    ApiKeyRepository,
+    AuditRepository,
     CustomerRepository,
     ProductRepository,
     OrderRepository,

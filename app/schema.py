@@ -10,9 +10,12 @@ import strawberry
 from bson import ObjectId
 from graphql import GraphQLError
 
+from app.audit.graphql import AuditQuery
+from app.auth.graphql import ApiKey, AuthMutation, AuthQuery, load_api_key
 from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
 from app.graphql.context import Info
 from app.graphql.limits import protective_extensions
+from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import InvalidGlobalId, Node, parse_id
 from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
 from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
@@ -26,6 +29,7 @@ NODE_LOADERS: dict[str, Callable[[Info, ObjectId], Awaitable[Any]]] = {
     "Product": load_product,
     "Order": load_order,
     "Ticket": load_ticket,
+    "ApiKey": load_api_key,
 }
 
 
@@ -44,12 +48,18 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
 
 
 @strawberry.type
-class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery):
-    @strawberry.field(description="Any object by its global ID; null if it does not exist.")
+class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery, AuthQuery, AuditQuery):
+    @strawberry.field(
+        description="Any object by its global ID; null if it does not exist.",
+        extensions=[allow(EVERYONE)],
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 
-    @strawberry.field(description=f"Objects by global ID, in order; at most {MAX_NODES}.")
+    @strawberry.field(
+        description=f"Objects by global ID, in order; at most {MAX_NODES}.",
+        extensions=[allow(EVERYONE)],
+    )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise GraphQLError(
@@ -59,7 +69,7 @@ class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery):
 
 
 @strawberry.type
-class Mutation(CustomerMutation, ProductMutation, OrderMutation, TicketMutation):
+class Mutation(CustomerMutation, ProductMutation, OrderMutation, TicketMutation, AuthMutation):
     pass
 
 
@@ -67,7 +77,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Customer, Product, Order, Ticket],
+        types=[Customer, Product, Order, Ticket, ApiKey],
         extensions=protective_extensions(
             settings.max_query_depth, mask_errors=settings.is_production
         ),

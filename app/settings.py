@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class Settings(BaseSettings):
@@ -29,6 +31,24 @@ class Settings(BaseSettings):
         default=None, description="Serve GraphiQL at /graphql; default: on in development only."
     )
     max_query_depth: int = Field(default=10, ge=2, le=50)
+    max_aliases: int = Field(default=30, ge=1, le=1000)
+    max_tokens: int = Field(default=5000, ge=100, le=100_000)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    max_query_cost: int = Field(default=20_000, ge=10)
+    rate_limit_cost_per_minute: int = Field(default=200_000, ge=10)
+    introspection: bool | None = Field(
+        default=None, description="Allow introspection; default: on in development only."
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins allowed for CORS and websockets; empty: none.",
+    )
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
+    jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_role_claim: str = "role"
+    jwt_name_claim: str = "sub"
 
     @property
     def graphiql_enabled(self) -> bool:
@@ -40,3 +60,19 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.introspection is not None:
+            return self.introspection
+        return not self.is_production
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def anonymous_is_admin(self) -> bool:
+        """Development convenience: on a loopback-only development server, callers without
+        credentials act as ADMIN. Never in production, never on a reachable address."""
+        return self.env == "development" and self.host in LOOPBACK_HOSTS

@@ -58,6 +58,7 @@ def test_unique_and_text_indexes_are_declared() -> None:
         if index.document.get("unique")
     }
     assert unique == {
+        ("api_keys", ("prefix",)),
         ("customers", ("email",)),
         ("products", ("sku",)),
         ("orders", ("number",)),

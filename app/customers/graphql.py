@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from bson import ObjectId
 
+from app.auth.roles import Role
 from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage
 from app.customers.repository import CustomerRepository
 from app.customers.service import CustomerService
@@ -24,7 +25,7 @@ from app.graphql.common import (
     with_search,
 )
 from app.graphql.context import Info
-from app.graphql.mutations import provided, run_mutation
+from app.graphql.mutations import Target, provided, run_mutation
 from app.graphql.pagination import (
     Connection,
     load_by_id,
@@ -32,6 +33,7 @@ from app.graphql.pagination import (
     sort_spec,
     top_level_connection,
 )
+from app.graphql.permissions import CRM_WRITERS, EVERYONE, MaskFor, allow, mask_email, mask_phone
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 
 if TYPE_CHECKING:
@@ -124,8 +126,8 @@ class CustomerStats:
 class Customer(Node):
     id: strawberry.ID
     name: str
-    email: str
-    phone: str | None
+    email_address: strawberry.Private[str]
+    phone_number: strawberry.Private[str | None]
     company: str | None
     address: Address | None
     tags: list[str]
@@ -142,8 +144,8 @@ class Customer(Node):
             id=encode_id(TYPE_NAME, doc["_id"]),
             object_id=doc["_id"],
             name=doc["name"],
-            email=doc["email"],
-            phone=doc.get("phone"),
+            email_address=doc["email"],
+            phone_number=doc.get("phone"),
             company=doc.get("company"),
             address=Address(
                 **{name: address.get(ADDRESS_KEYS.get(name, name)) for name in ADDRESS_FIELDS}
@@ -156,6 +158,20 @@ class Customer(Node):
             updated_at=doc["updatedAt"],
             archived_at=doc.get("archivedAt"),
         )
+
+    @strawberry.field(
+        description="Stored lower-case; masked (`j***@example.com`) for analysts.",
+        extensions=[MaskFor(frozenset({Role.ANALYST}), mask_email)],
+    )
+    async def email(self) -> str:
+        return self.email_address
+
+    @strawberry.field(
+        description="Masked (`+86 *** **** 1234`) for analysts.",
+        extensions=[MaskFor(frozenset({Role.ANALYST}), mask_phone)],
+    )
+    async def phone(self) -> str | None:
+        return self.phone_number
 
     @strawberry.field(description="The customer's orders, newest first by default.")
     async def orders(
@@ -261,16 +277,19 @@ class RestoreCustomerPayload(CustomerPayload):
 
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         return await load_customer(info, decode_id_or_raise(id, TYPE_NAME))
 
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def customer_by_email(self, info: Info, email: str) -> Customer | None:
         doc = await info.context.get(CustomerRepository).by_email(email.strip().lower()[:254])
         return Customer.from_document(doc) if doc else None
 
-    @strawberry.field(description="Customers; `search` matches words in name, email and company.")
+    @strawberry.field(
+        description="Customers; `search` matches words in name, email and company.",
+        extensions=[allow(EVERYONE)],
+    )
     async def customers(
         self,
         info: Info,
@@ -291,47 +310,57 @@ class CustomerQuery:
 
 @strawberry.type
 class CustomerMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def create_customer(
         self, info: Info, input: CreateCustomerInput
     ) -> CreateCustomerPayload:
         service = info.context.get(CustomerService)
 
-        async def create() -> Customer:
-            return Customer.from_document(await service.create(_values(input)))
+        async def create() -> Document:
+            return await service.create(_values(input))
 
-        return await run_mutation(CreateCustomerPayload, "customer", create)
+        return await run_mutation(info, CreateCustomerPayload, "customer", create, *NODE)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_customer(
         self, info: Info, id: strawberry.ID, input: UpdateCustomerInput
     ) -> UpdateCustomerPayload:
         service = info.context.get(CustomerService)
 
-        async def update() -> Customer:
-            object_id = decode_input_id(id, TYPE_NAME, "id")
-            return Customer.from_document(await service.update(object_id, _values(input)))
+        async def update() -> Document:
+            return await service.update(decode_input_id(id, TYPE_NAME, "id"), _values(input))
 
-        return await run_mutation(UpdateCustomerPayload, "customer", update)
+        target = Target(CustomerRepository, id)
+        return await run_mutation(
+            info, UpdateCustomerPayload, "customer", update, *NODE, target=target
+        )
 
-    @strawberry.mutation(description="Hide the customer from lists; nothing is deleted.")
+    @strawberry.mutation(
+        description="Hide the customer from lists; nothing is deleted.",
+        extensions=[allow(CRM_WRITERS)],
+    )
     async def archive_customer(self, info: Info, id: strawberry.ID) -> ArchiveCustomerPayload:
         service = info.context.get(CustomerService)
 
-        async def archive() -> Customer:
-            return Customer.from_document(
-                await service.archive(decode_input_id(id, TYPE_NAME, "id"))
-            )
+        async def archive() -> Document:
+            return await service.archive(decode_input_id(id, TYPE_NAME, "id"))
 
-        return await run_mutation(ArchiveCustomerPayload, "customer", archive)
+        target = Target(CustomerRepository, id)
+        return await run_mutation(
+            info, ArchiveCustomerPayload, "customer", archive, *NODE, target=target
+        )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def restore_customer(self, info: Info, id: strawberry.ID) -> RestoreCustomerPayload:
         service = info.context.get(CustomerService)
 
-        async def restore() -> Customer:
-            return Customer.from_document(
-                await service.restore(decode_input_id(id, TYPE_NAME, "id"))
-            )
+        async def restore() -> Document:
+            return await service.restore(decode_input_id(id, TYPE_NAME, "id"))
 
-        return await run_mutation(RestoreCustomerPayload, "customer", restore)
+        target = Target(CustomerRepository, id)
+        return await run_mutation(
+            info, RestoreCustomerPayload, "customer", restore, *NODE, target=target
+        )
+
+
+NODE = (Customer.from_document, TYPE_NAME)

@@ -1,25 +1,89 @@
-"""The shape every mutation shares: run the service, turn ``InputError`` into userErrors."""
+"""The shape every mutation shares: run the service, turn ``InputError`` into userErrors, and
+append successful changes to the audit trail."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.types.unset import UNSET
 
+from app.audit.repository import AuditRepository
+from app.db import Document
 from app.errors import InputError
 from app.graphql.common import UserError
+from app.graphql.context import Info
+from app.graphql.relay import InvalidGlobalId, decode_id, encode_id
+from app.repository import Repository
+
+log = logging.getLogger(__name__)
 
 
-async def run_mutation[P](
-    payload: Callable[..., P], field: str, action: Callable[[], Awaitable[Any]]
+@dataclass(frozen=True)
+class Target:
+    """The existing object a mutation changes, so its old values can be audited."""
+
+    repository: type[Repository]
+    global_id: str
+
+
+async def run_mutation[P, N](
+    info: Info,
+    payload: Callable[..., P],
+    field: str,
+    action: Callable[[], Awaitable[Document]],
+    to_node: Callable[[Document], N],
+    type_name: str,
+    *,
+    target: Target | None = None,
+    **extra: Any,
 ) -> P:
-    """``payload(field=result, user_errors=[])``, or ``field=None`` with the input's errors."""
+    """``payload(field=node, user_errors=[])`` or ``field=None`` with the input's errors.
+
+    ``action`` returns the document as written; on success the change is audited.
+    """
+    context = info.context
+    before = None
+    if target is not None:
+        try:
+            before = await context.get(target.repository).get(
+                decode_id(target.global_id, type_name)
+            )
+        except InvalidGlobalId:
+            before = None  # the action reports the bad ID as a userError
     try:
-        result = await action()
+        document = await action()
     except InputError as error:
-        return payload(**{field: None, "user_errors": UserError.from_input_error(error)})
-    return payload(**{field: result, "user_errors": []})
+        return payload(**{field: None, "user_errors": UserError.from_input_error(error), **extra})
+    await _audit(info, type_name, before, document)
+    return payload(**{field: to_node(document), "user_errors": [], **extra})
+
+
+async def _audit(info: Info, type_name: str, before: Document | None, after: Document) -> None:
+    context = info.context
+    principal = await context.require_principal()
+    try:
+        await context.get(AuditRepository).record(
+            actor=principal,
+            mutation=info.field_name,
+            object_type=type_name,
+            object_id=after["_id"],
+            global_id=encode_id(type_name, after["_id"]),
+            before=before,
+            after=after,
+            request_id=context.request_id,
+        )
+    except Exception:
+        # The change is made and cannot be taken back; say loudly that its record is missing.
+        log.exception(
+            "audit entry lost for %s on %s %s (request %s)",
+            info.field_name,
+            type_name,
+            after["_id"],
+            context.request_id,
+        )
 
 
 def provided(input_object: Any, *names: str) -> dict[str, Any]:

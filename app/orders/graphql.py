@@ -14,7 +14,7 @@ from app.db import Document
 from app.errors import FieldError, InputError
 from app.graphql.common import DateTimeFilter, Money, QueryBuilder, SortDirection, UserError, as_utc
 from app.graphql.context import Info
-from app.graphql.mutations import run_mutation
+from app.graphql.mutations import Target, run_mutation
 from app.graphql.pagination import (
     Connection,
     load_by_id,
@@ -23,6 +23,7 @@ from app.graphql.pagination import (
     sort_spec,
     top_level_connection,
 )
+from app.graphql.permissions import CRM_WRITERS, EVERYONE, allow
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository
@@ -225,16 +226,16 @@ def _decode_order_input(input: CreateOrderInput) -> tuple[ObjectId, list[OrderLi
 
 @strawberry.type
 class OrderQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         return await load_order(info, decode_id_or_raise(id, TYPE_NAME))
 
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def order_by_number(self, info: Info, number: str) -> Order | None:
         doc = await info.context.get(OrderRepository).by_number(number.strip().upper()[:40])
         return Order.from_document(doc) if doc else None
 
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def orders(
         self,
         info: Info,
@@ -255,26 +256,33 @@ class OrderQuery:
 @strawberry.type
 class OrderMutation:
     @strawberry.mutation(
-        description="Place an order; nothing is written unless every line is valid."
+        description="Place an order; nothing is written unless every line is valid.",
+        extensions=[allow(CRM_WRITERS)],
     )
     async def create_order(self, info: Info, input: CreateOrderInput) -> CreateOrderPayload:
         service = info.context.get(OrderService)
 
-        async def create() -> Order:
+        async def create() -> Document:
             customer_id, lines = _decode_order_input(input)
             placed_at = as_utc(input.placed_at) if input.placed_at else None
-            return Order.from_document(await service.create(customer_id, lines, placed_at))
+            return await service.create(customer_id, lines, placed_at)
 
-        return await run_mutation(CreateOrderPayload, "order", create)
+        return await run_mutation(info, CreateOrderPayload, "order", create, *NODE)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_order_status(
         self, info: Info, id: strawberry.ID, status: OrderStatus, note: str | None = None
     ) -> UpdateOrderStatusPayload:
         service = info.context.get(OrderService)
 
-        async def update() -> Order:
+        async def update() -> Document:
             object_id = decode_input_id(id, TYPE_NAME, "id")
-            return Order.from_document(await service.update_status(object_id, status, note))
+            return await service.update_status(object_id, status, note)
 
-        return await run_mutation(UpdateOrderStatusPayload, "order", update)
+        target = Target(OrderRepository, id)
+        return await run_mutation(
+            info, UpdateOrderStatusPayload, "order", update, *NODE, target=target
+        )
+
+
+NODE = (Order.from_document, TYPE_NAME)

@@ -13,7 +13,7 @@ from bson import ObjectId
 from app.db import Document
 from app.graphql.common import Money, QueryBuilder, SortDirection, StringFilter, UserError
 from app.graphql.context import Info
-from app.graphql.mutations import provided, run_mutation
+from app.graphql.mutations import Target, provided, run_mutation
 from app.graphql.pagination import (
     Connection,
     load_by_id,
@@ -21,6 +21,7 @@ from app.graphql.pagination import (
     sort_spec,
     top_level_connection,
 )
+from app.graphql.permissions import CRM_WRITERS, EVERYONE, allow
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.products.repository import ProductRepository
 from app.products.service import ProductService
@@ -128,11 +129,11 @@ class UpdateProductPayload(ProductPayload):
 
 @strawberry.type
 class ProductQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         return await load_product(info, decode_id_or_raise(id, TYPE_NAME))
 
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def products(
         self,
         info: Info,
@@ -152,25 +153,29 @@ class ProductQuery:
 
 @strawberry.type
 class ProductMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def create_product(self, info: Info, input: CreateProductInput) -> CreateProductPayload:
         service = info.context.get(ProductService)
 
-        async def create() -> Product:
-            values = provided(input, *PRODUCT_INPUT_FIELDS)
-            return Product.from_document(await service.create(values))
+        async def create() -> Document:
+            return await service.create(provided(input, *PRODUCT_INPUT_FIELDS))
 
-        return await run_mutation(CreateProductPayload, "product", create)
+        return await run_mutation(info, CreateProductPayload, "product", create, *NODE)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_product(
         self, info: Info, id: strawberry.ID, input: UpdateProductInput
     ) -> UpdateProductPayload:
         service = info.context.get(ProductService)
 
-        async def update() -> Product:
+        async def update() -> Document:
             object_id = decode_input_id(id, TYPE_NAME, "id")
-            values = provided(input, *PRODUCT_INPUT_FIELDS)
-            return Product.from_document(await service.update(object_id, values))
+            return await service.update(object_id, provided(input, *PRODUCT_INPUT_FIELDS))
 
-        return await run_mutation(UpdateProductPayload, "product", update)
+        target = Target(ProductRepository, id)
+        return await run_mutation(
+            info, UpdateProductPayload, "product", update, *NODE, target=target
+        )
+
+
+NODE = (Product.from_document, TYPE_NAME)

@@ -20,7 +20,7 @@ from app.graphql.common import (
     with_search,
 )
 from app.graphql.context import Info
-from app.graphql.mutations import provided, run_mutation
+from app.graphql.mutations import Target, provided, run_mutation
 from app.graphql.pagination import (
     Connection,
     load_by_id,
@@ -29,6 +29,7 @@ from app.graphql.pagination import (
     sort_spec,
     top_level_connection,
 )
+from app.graphql.permissions import EVERYONE, TICKET_WRITERS, allow
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.orders.graphql import Order, load_order
 from app.paging import PageRequest
@@ -213,16 +214,19 @@ class AddTicketMessagePayload(TicketPayload):
 
 @strawberry.type
 class TicketQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def ticket(self, info: Info, id: strawberry.ID) -> Ticket | None:
         return await load_ticket(info, decode_id_or_raise(id, TYPE_NAME))
 
-    @strawberry.field
+    @strawberry.field(extensions=[allow(EVERYONE)])
     async def ticket_by_number(self, info: Info, number: str) -> Ticket | None:
         doc = await info.context.get(TicketRepository).by_number(number.strip().upper()[:40])
         return Ticket.from_document(doc) if doc else None
 
-    @strawberry.field(description="Tickets; `search` matches words in subject and body.")
+    @strawberry.field(
+        description="Tickets; `search` matches words in subject and body.",
+        extensions=[allow(EVERYONE)],
+    )
     async def tickets(
         self,
         info: Info,
@@ -243,16 +247,16 @@ class TicketQuery:
 
 @strawberry.type
 class TicketMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> CreateTicketPayload:
         service = info.context.get(TicketService)
 
-        async def create() -> Ticket:
+        async def create() -> Document:
             customer_id = decode_input_id(input.customer_id, "Customer", "customerId")
             order_id = (
                 decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
             )
-            doc = await service.create(
+            return await service.create(
                 customer_id=customer_id,
                 order_id=order_id,
                 type=input.type,
@@ -261,32 +265,37 @@ class TicketMutation:
                 body=input.body,
                 priority=input.priority,
             )
-            return Ticket.from_document(doc)
 
-        return await run_mutation(CreateTicketPayload, "ticket", create)
+        return await run_mutation(info, CreateTicketPayload, "ticket", create, *NODE)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def update_ticket(
         self, info: Info, id: strawberry.ID, input: UpdateTicketInput
     ) -> UpdateTicketPayload:
         service = info.context.get(TicketService)
 
-        async def update() -> Ticket:
+        async def update() -> Document:
             object_id = decode_input_id(id, TYPE_NAME, "id")
             values = provided(input, "status", "priority", "assignee", "tags")
-            return Ticket.from_document(await service.update(object_id, values))
+            return await service.update(object_id, values)
 
-        return await run_mutation(UpdateTicketPayload, "ticket", update)
+        target = Target(TicketRepository, id)
+        return await run_mutation(info, UpdateTicketPayload, "ticket", update, *NODE, target=target)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def add_ticket_message(
         self, info: Info, ticket_id: strawberry.ID, input: TicketMessageInput
     ) -> AddTicketMessagePayload:
         service = info.context.get(TicketService)
 
-        async def add() -> Ticket:
+        async def add() -> Document:
             object_id = decode_input_id(ticket_id, TYPE_NAME, "ticketId")
-            doc = await service.add_message(object_id, input.author, input.body, input.internal)
-            return Ticket.from_document(doc)
+            return await service.add_message(object_id, input.author, input.body, input.internal)
 
-        return await run_mutation(AddTicketMessagePayload, "ticket", add)
+        target = Target(TicketRepository, ticket_id)
+        return await run_mutation(
+            info, AddTicketMessagePayload, "ticket", add, *NODE, target=target
+        )
+
+
+NODE = (Ticket.from_document, TYPE_NAME)

@@ -1,0 +1,91 @@
+"""Permissions declared on fields and mutations, and masking of personal data.
+
+Every root field declares who may call it with ``allow(...)``; a test checks each against the
+permissions table and fails for a field that declares nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+
+from app.auth.roles import Role
+from app.graphql.context import Info
+
+# Registered here, the one GraphQL module every user of Role imports.
+strawberry.enum(Role, description="What a caller may do; see the README's permissions table.")
+
+EVERYONE = frozenset(Role)
+CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
+TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
+ADMINS = frozenset({Role.ADMIN})
+
+
+class Allow(BasePermission):
+    """Lets through authenticated callers whose role is in ``roles``."""
+
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry's class attribute
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+        allowed = ", ".join(sorted(role.value for role in roles))
+        self.message = f"Forbidden: this needs one of the roles {allowed}."
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = await info.context.require_principal()
+        return principal.role in self.roles
+
+
+def allow(roles: frozenset[Role]) -> PermissionExtension:
+    """The field extension that declares which roles may resolve a field."""
+    return PermissionExtension(permissions=[Allow(roles)], use_directives=False)
+
+
+def declared_roles(extensions: list[Any]) -> frozenset[Role] | None:
+    """The roles a field's extensions allow, or None if it declares no permission."""
+    for extension in extensions:
+        if isinstance(extension, PermissionExtension):
+            for permission in extension.permissions:
+                if isinstance(permission, Allow):
+                    return permission.roles
+    return None
+
+
+def mask_email(email: str) -> str:
+    """``jane@example.com`` -> ``j***@example.com``."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(phone: str) -> str:
+    """Keep a leading country code and the last four digits: ``+86 *** **** 1234``."""
+    digits = [c for c in phone if c.isdigit()]
+    tail = "".join(digits[-4:])
+    if phone.strip().startswith("+"):
+        code = phone.strip()[1:].split(" ")[0]
+        code = code if code.isdigit() and len(code) <= 3 else ""
+        return f"+{code} *** **** {tail}" if code else f"+*** **** {tail}"
+    return f"*** **** {tail}"
+
+
+class MaskFor(FieldExtension):
+    """Masks a string field's value for the given roles (analysts see no contact details)."""
+
+    def __init__(self, roles: frozenset[Role], mask: Callable[[str], str]) -> None:
+        self.roles = roles
+        self.mask = mask
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        value = await next_(source, info, **kwargs)
+        if value is None:
+            return None
+        principal = await info.context.principal()
+        if principal is None or principal.role in self.roles:
+            return self.mask(value)
+        return value
