@@ -25,6 +25,7 @@ from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
+from app.ratelimit import RateLimitRepository
 from app.schema import create_schema
 from app.settings import Settings
 from app.tickets.repository import TicketRepository
@@ -39,6 +40,7 @@ REPOSITORIES = (
     OrderRepository,
     TicketRepository,
     CounterRepository,
+    RateLimitRepository,
 )
 
 
@@ -71,10 +73,11 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        params = None
-        if isinstance(request, WebSocket):
-            params = getattr(request, "connection_params", None)
-        return Context(self.holder.get().db, self.settings, connection_params=params)
+        # On a websocket, credentials come later in connection_params (see Context).
+        authorization = (
+            None if isinstance(request, WebSocket) else request.headers.get("authorization")
+        )
+        return Context(self.holder.get().db, self.settings, authorization=authorization)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._graphiql_html)

@@ -78,7 +78,5 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Customer, Product, Order, Ticket, ApiKey],
-        extensions=protective_extensions(
-            settings.max_query_depth, mask_errors=settings.is_production
-        ),
+        extensions=protective_extensions(settings),
     )

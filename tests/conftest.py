@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -99,10 +99,10 @@ class GraphQLClient:
     schema: strawberry.Schema
     database: Database
     settings: Settings
-    last_errors: list[Any] = field(default_factory=list)
+    authorization: str | None = None
 
     async def execute(self, query: str, **variables: Any) -> Any:
-        context = Context(self.database.db, self.settings)
+        context = Context(self.database.db, self.settings, authorization=self.authorization)
         return await self.schema.execute(query, variable_values=variables, context_value=context)
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:

@@ -34,7 +34,11 @@ async def test_graphql_over_http(api: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert response.json()["data"]["createCustomer"]["userErrors"] == []
     response = await api.post("/graphql", json={"query": "{ customers { totalCount } }"})
-    assert response.json() == {"data": {"customers": {"totalCount": 1}}}
+    body = response.json()
+    assert body["data"] == {"customers": {"totalCount": 1}}
+    # customers (1) x the default page of 20 over an empty selection; nothing else costs.
+    assert body["extensions"]["cost"]["requested"] == 1
+    assert body["extensions"]["cost"]["maximum"] == 20_000
 
 
 async def test_validation_errors_over_http(api: httpx.AsyncClient) -> None:

@@ -1,13 +1,17 @@
-"""Protective schema extensions: caches, depth limit, and the page-size check.
+"""Protective schema extensions: caches, depth/alias/token limits, page sizes, query cost and
+rate limits, introspection and error masking in production.
 
-``first``/``last`` above the maximum is a validation error, not a silent cap. The check needs
-the operation's variables, which graphql-core validation rules never see (and Strawberry's
-ValidationCache caches by query text alone), so it runs as an extension on each request.
+Page sizes and cost depend on the operation's variables, which graphql-core validation rules
+never see (and Strawberry's ValidationCache caches by query text alone), so those checks run as
+an extension on each request, after the cached validation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import logging
+import math
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import (
@@ -22,14 +26,24 @@ from graphql import (
 )
 from strawberry.extensions import (
     AddValidationRules,
+    DisableIntrospection,
     MaskErrors,
+    MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.query_depth_limiter import create_validator
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.types.execution import ExecutionContext
 
+from app.graphql.context import Context
+from app.graphql.cost import operation_cost
 from app.paging import MAX_PAGE_SIZE
+from app.ratelimit import RateLimitRepository
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
 
 CACHE_SIZE = 512
 PAGE_ARGUMENTS = ("first", "last")
@@ -71,40 +85,125 @@ def page_size_errors(document: DocumentNode, variables: dict[str, Any]) -> list[
     return visitor.errors
 
 
-class PageSizeLimit(SchemaExtension):
-    """Adds page-size errors to the validation errors; must run after ValidationCache."""
+def _add_errors(context: ExecutionContext, errors: list[GraphQLError]) -> None:
+    context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is not None:
-            errors = page_size_errors(context.graphql_document, context.variables or {})
+
+class QueryBudget(SchemaExtension):
+    """Page sizes, the cost ceiling and the caller's rate limit; must run after ValidationCache.
+
+    Every response reports ``extensions.cost { requested maximum remaining }``.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.cost: int | None = None
+        self.remaining: int | None = None
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is not None and not execution.pre_execution_errors:
+            variables = execution.variables or {}
+            errors = page_size_errors(document, variables)
             if errors:
-                context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
+                _add_errors(execution, errors)
+            else:
+                self.cost = operation_cost(
+                    execution.schema._schema, document, execution.operation_name, variables
+                )
+                error = await self._spend(execution.context, self.cost)
+                if error is not None:
+                    _add_errors(execution, [error])
         yield
+
+    async def _spend(self, context: Context, cost: int) -> GraphQLError | None:
+        maximum = self.settings.max_query_cost
+        if cost > maximum:
+            return GraphQLError(
+                f"This operation costs {cost}; the maximum is {maximum}. Ask for smaller pages "
+                "or fewer nested lists.",
+                extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maximum": maximum},
+            )
+        try:
+            principal = await context.principal()
+        except GraphQLError as error:
+            return error
+        if principal is None:
+            return None  # every field will refuse the anonymous caller anyway
+        decision = await context.get(RateLimitRepository).take(
+            principal.bucket, cost, self.settings.rate_limit_cost_per_minute, datetime.now(UTC)
+        )
+        self.remaining = decision.remaining
+        if decision.allowed:
+            return None
+        retry_after = max(1, math.ceil(decision.retry_after))
+        return GraphQLError(
+            f"Rate limit reached: {self.settings.rate_limit_cost_per_minute} cost points per "
+            f"minute. Retry in {retry_after} s.",
+            extensions={"code": "RATE_LIMITED", "retryAfter": retry_after},
+        )
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {
+            "cost": {
+                "requested": self.cost,
+                "maximum": self.settings.max_query_cost,
+                "remaining": self.remaining,
+            }
+        }
 
 
 def is_unexpected(error: GraphQLError) -> bool:
     """Errors we raise on purpose carry an ``extensions.code``; validation errors have no
-    original exception. Anything else is a bug or an outage, and its detail stays in the log."""
+    original exception. Anything else is a bug or an outage."""
     expected = bool(error.extensions and "code" in error.extensions)
     return not expected and error.original_error is not None
 
 
-def protective_extensions(
-    max_depth: int, *, mask_errors: bool
-) -> list[Callable[[], SchemaExtension]]:
+class MaskUnexpectedErrors(MaskErrors):
+    """In production: a client sees a request id, the log keeps the detail under that id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "unknown")
+        log.error("request %s failed: %s", request_id, error.message, exc_info=error.original_error)
+        return GraphQLError(
+            f"Unexpected error (request {request_id}).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL", "requestId": request_id},
+        )
+
+
+def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories of the schema's extensions (one instance per request), in running order.
 
-    The depth rule class is made once: the validation cache keys on the rule classes, so a new
-    class per request would make every lookup miss.
+    Validation rule classes are made once: the validation cache keys on the rule classes, so a
+    new class per request would make every lookup miss.
     """
-    depth_rule = create_validator(max_depth, should_ignore=None)
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules([depth_rule]),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        PageSizeLimit,
+    rules = [
+        depth_validator(settings.max_query_depth, should_ignore=None),
+        aliases_validator(settings.max_aliases),
     ]
-    if mask_errors:
-        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules(rules),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    extensions += [
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: QueryBudget(settings),
+    ]
+    if settings.is_production:
+        extensions.append(MaskUnexpectedErrors)
     return extensions

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.auth.api_keys import ApiKeyService
+from app.auth.roles import Role
+from app.customers.repository import CustomerRepository
+from app.schema import create_schema
+from app.settings import Settings
 from tests import factories
 from tests.conftest import GraphQLClient
 
@@ -75,19 +80,17 @@ async def test_oversized_filter_lists_are_refused(gql: GraphQLClient) -> None:
 async def test_production_masks_unexpected_errors_but_not_expected_ones(
     gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.customers.repository import CustomerRepository
-    from app.schema import create_schema
-    from app.settings import Settings
-
     async def broken(*_: object) -> None:
         raise RuntimeError("secret connection string mongodb://user:pw@db")
 
-    production = GraphQLClient(
-        create_schema(Settings(env="production")), gql.database, gql.settings
-    )
+    settings = Settings(env="production", database=gql.settings.database)
+    _, key = await ApiKeyService(gql.database.db).create("ops", Role.MANAGER)
+    production = GraphQLClient(create_schema(settings), gql.database, settings, f"Bearer {key}")
     monkeypatch.setattr(CustomerRepository, "page", broken)
     errors = await production.errors("{ customers { totalCount } }")
-    assert errors[0]["message"] == "Unexpected error."
+    assert errors[0]["message"].startswith("Unexpected error (request ")
+    assert errors[0]["extensions"]["code"] == "INTERNAL"
+    assert "mongodb://" not in str(errors)
     errors = await production.errors('{ customer(id: "bad") { name } }')
     assert errors[0]["extensions"]["code"] == "INVALID_ID"
     errors = await production.errors("{ customers(first: 500) { totalCount } }")
