@@ -1,4 +1,4 @@
-"""The ``crm`` command line: serve, seed, export-schema."""
+"""The ``crm`` command line: serve, seed, create-api-key, revoke-api-key, export-schema."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 
+from app.auth.roles import Role
+from app.db import Database
 from app.settings import Settings
 
 
@@ -20,25 +23,65 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _seed(args: argparse.Namespace, settings: Settings) -> int:
+async def _with_database[T](settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``action`` on a connected database with every index in place."""
     from app.asgi import REPOSITORIES
-    from app.db import Database
+
+    database = await Database.connect(settings)
+    try:
+        await database.ensure_indexes(REPOSITORIES)
+        return await action(database)
+    finally:
+        await database.close()
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from app.demo.load import StoreNotEmpty, seed
 
-    async def run() -> dict[str, int]:
-        database = await Database.connect(settings)
-        try:
-            await database.ensure_indexes(REPOSITORIES)
-            return await seed(database.db, customers=args.customers, seed=args.seed)
-        finally:
-            await database.close()
+    async def run(database: Database) -> dict[str, int]:
+        return await seed(database.db, customers=args.customers, seed=args.seed)
 
     try:
-        counts = asyncio.run(run())
+        counts = asyncio.run(_with_database(settings, run))
     except StoreNotEmpty as error:
         print(f"crm seed: {error}", file=sys.stderr)
         return 1
     print(", ".join(f"{count} {name}" for name, count in counts.items()))
+    return 0
+
+
+def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    from app.auth.api_keys import ApiKeyService
+    from app.auth.roles import Role
+    from app.errors import InputError
+
+    async def create(database: Database) -> tuple[str, str]:
+        document, key = await ApiKeyService(database.db).create(args.name, Role(args.role))
+        return document["prefix"], key
+
+    try:
+        prefix, key = asyncio.run(_with_database(settings, create))
+    except InputError as error:
+        print(f"crm create-api-key: {error}", file=sys.stderr)
+        return 2
+    print(f"Created API key {prefix} ({args.role}) for {args.name!r}. It is shown only once:")
+    print(key)
+    return 0
+
+
+def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    from app.auth.api_keys import ApiKeyService
+    from app.errors import InputError
+
+    async def revoke(database: Database) -> None:
+        await ApiKeyService(database.db).revoke_by_prefix(args.prefix)
+
+    try:
+        asyncio.run(_with_database(settings, revoke))
+    except InputError as error:
+        print(f"crm revoke-api-key: {error.errors[0].message}", file=sys.stderr)
+        return 1
+    print(f"Revoked API key {args.prefix}.")
     return 0
 
 
@@ -71,6 +114,15 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=_positive, default=300)
     seed.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
     seed.set_defaults(run=_seed)
+    create_key = commands.add_parser(
+        "create-api-key", help="create an API key and print it once (needs the server's store)"
+    )
+    create_key.add_argument("--name", required=True, help="who or what uses the key")
+    create_key.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create_key.set_defaults(run=_create_api_key)
+    revoke_key = commands.add_parser("revoke-api-key", help="revoke an API key by its prefix")
+    revoke_key.add_argument("prefix", help="the key's prefix, e.g. crm_1a2b3c4d")
+    revoke_key.set_defaults(run=_revoke_api_key)
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.set_defaults(run=_export_schema)
     return root

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -23,6 +25,7 @@ from app.db import Database
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
+from app.middleware import BodySizeLimit, WebSocketOrigins
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.ratelimit import RateLimitRepository
@@ -115,6 +118,10 @@ def create_app(
             holder.database = await Database.connect(settings)
         db = holder.get()
         await db.ensure_indexes(REPOSITORIES)
+        if settings.anonymous_is_admin:
+            log.warning(
+                "development mode on %s: callers without credentials act as ADMIN", settings.host
+            )
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
             log.info("empty store: loading demo data")
             await seed(db.db)
@@ -134,4 +141,18 @@ def create_app(
     ]
     if settings.graphiql_enabled:
         routes.append(Mount("/static/graphiql", StaticFiles(directory=STATIC_DIR)))
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(WebSocketOrigins, allowed=settings.allowed_origins),
+    ]
+    if settings.allowed_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.allowed_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type"],
+                max_age=600,
+            )
+        )
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,8 @@ from pymongo.monitoring import (
 )
 
 from app.asgi import REPOSITORIES
+from app.auth.api_keys import ApiKeyService
+from app.auth.roles import Role
 from app.db import Database, EmbeddedServer
 from app.graphql.context import Context
 from app.schema import create_schema
@@ -122,3 +124,27 @@ class GraphQLClient:
 @pytest.fixture
 def gql(schema: strawberry.Schema, database: Database, settings: Settings) -> GraphQLClient:
     return GraphQLClient(schema, database, settings)
+
+
+@pytest.fixture
+def production(database: Database, settings: Settings) -> Settings:
+    """Production settings on the test database: no anonymous access."""
+    return Settings(env="production", database=settings.database, data_file=":memory:")
+
+
+@pytest.fixture
+async def as_role(
+    database: Database, production: Settings
+) -> Callable[[Role | None], Awaitable[GraphQLClient]]:
+    """A client authenticated with a fresh API key of the given role (None: no credentials)."""
+    schema = create_schema(production)
+    keys: dict[Role, str] = {}
+
+    async def client(role: Role | None) -> GraphQLClient:
+        if role is None:
+            return GraphQLClient(schema, database, production)
+        if role not in keys:
+            _, keys[role] = await ApiKeyService(database.db).create(f"{role.value} key", role)
+        return GraphQLClient(schema, database, production, f"Bearer {keys[role]}")
+
+    return client

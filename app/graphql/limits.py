@@ -16,6 +16,7 @@ from typing import Any
 
 from graphql import (
     ArgumentNode,
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     GraphQLError,
@@ -189,7 +190,7 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
     Validation rule classes are made once: the validation cache keys on the rule classes, so a
     new class per request would make every lookup miss.
     """
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         depth_validator(settings.max_query_depth, should_ignore=None),
         aliases_validator(settings.max_aliases),
     ]

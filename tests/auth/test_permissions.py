@@ -1,0 +1,149 @@
+"""One permissions table, checked against every root field: declared, and enforced for every
+role and for a caller without credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+import strawberry
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    Undefined,
+    get_named_type,
+    is_composite_type,
+)
+
+from app.auth.roles import Role
+from app.graphql.permissions import declared_roles
+from tests.conftest import GraphQLClient
+
+A, M, G, N = Role.ADMIN, Role.MANAGER, Role.AGENT, Role.ANALYST
+EVERYONE = frozenset(Role)
+CRM_WRITE = frozenset({A, M})
+TICKET_WRITE = frozenset({A, M, G})
+ADMIN = frozenset({A})
+
+PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
+    **{
+        ("Query", name): EVERYONE
+        for name in (
+            "customer", "customerByEmail", "customers", "product", "products", "order",
+            "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
+            "viewer",
+        )
+    },
+    ("Query", "apiKeys"): ADMIN,
+    ("Query", "auditLog"): ADMIN,
+    **{
+        ("Mutation", name): CRM_WRITE
+        for name in (
+            "createCustomer", "updateCustomer", "archiveCustomer", "restoreCustomer",
+            "createProduct", "updateProduct", "createOrder", "updateOrderStatus",
+        )
+    },
+    **{
+        ("Mutation", name): TICKET_WRITE
+        for name in ("createTicket", "updateTicket", "addTicketMessage")
+    },
+    ("Mutation", "createApiKey"): ADMIN,
+    ("Mutation", "revokeApiKey"): ADMIN,
+}  # fmt: skip
+
+UNKNOWN_CUSTOMER = "Q3VzdG9tZXI6NjU0YjFjMmQzZTRmNWE2YjdjOGQ5ZTBm"
+SCALARS = {
+    "ID": f'"{UNKNOWN_CUSTOMER}"',
+    "String": '"probe@example.com"',
+    "Int": "1",
+    "Float": "1.0",
+    "Boolean": "true",
+    "Decimal": '"1.00"',
+    "DateTime": '"2025-01-01T00:00:00Z"',
+}
+
+
+def literal(type_: GraphQLInputType) -> str:
+    """A valid literal for a required input of ``type_`` (required fields only)."""
+    if isinstance(type_, GraphQLNonNull):
+        return literal(type_.of_type)
+    if isinstance(type_, GraphQLList):
+        return f"[{literal(type_.of_type)}]"
+    if isinstance(type_, GraphQLEnumType):
+        return next(iter(type_.values))
+    if isinstance(type_, GraphQLInputObjectType):
+        fields = [
+            f"{name}: {literal(field.type)}"
+            for name, field in type_.fields.items()
+            if isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined
+        ]
+        return "{" + ", ".join(fields) + "}"
+    assert isinstance(type_, GraphQLScalarType)
+    return SCALARS[type_.name]
+
+
+def operation(kind: str, name: str, field: GraphQLField) -> str:
+    arguments = [
+        f"{arg}: {literal(spec.type)}"
+        for arg, spec in field.args.items()
+        if isinstance(spec.type, GraphQLNonNull)
+    ]
+    call = f"{name}({', '.join(arguments)})" if arguments else name
+    selection = " { __typename }" if is_composite_type(get_named_type(field.type)) else ""
+    keyword = "query" if kind == "Query" else "mutation"
+    return f"{keyword} {{ {call}{selection} }}"
+
+
+def root_fields(schema: strawberry.Schema) -> list[tuple[str, str, GraphQLField]]:
+    graphql_schema = schema._schema
+    roots = [
+        graphql_schema.query_type,
+        graphql_schema.mutation_type,
+        graphql_schema.subscription_type,
+    ]
+    return [
+        (root.name, name, field) for root in roots if root for name, field in root.fields.items()
+    ]
+
+
+def test_every_root_field_declares_the_permission_in_the_table(schema: strawberry.Schema) -> None:
+    found = {}
+    for kind, name, _ in root_fields(schema):
+        definition = schema.get_type_by_name(kind)
+        assert definition is not None
+        to_graphql = schema.config.name_converter.get_graphql_name
+        strawberry_field = next(f for f in definition.fields if to_graphql(f) == name)
+        found[(kind, name)] = declared_roles(strawberry_field.extensions)
+    undeclared = sorted(key for key, roles in found.items() if roles is None)
+    assert undeclared == [], f"fields without a permission: {undeclared}"
+    assert found == PERMISSIONS
+
+
+ROLES: list[Role | None] = [*Role, None]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "nobody")
+async def test_every_root_field_is_enforced_for(
+    role: Role | None,
+    schema: strawberry.Schema,
+    as_role: Callable[[Role | None], Awaitable[GraphQLClient]],
+) -> None:
+    client = await as_role(role)
+    outcomes = {}
+    for kind, name, field in root_fields(schema):
+        result = await client.execute(operation(kind, name, field))
+        validation = [e for e in result.errors or [] if not e.path]
+        assert validation == [], (name, validation)  # the probe itself must be well formed
+        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+        if role is None:
+            outcomes[(kind, name)] = "UNAUTHENTICATED" in codes
+        else:
+            allowed = not ({"FORBIDDEN", "UNAUTHENTICATED"} & codes)
+            outcomes[(kind, name)] = allowed == (role in PERMISSIONS[(kind, name)])
+    wrong = sorted(key for key, ok in outcomes.items() if not ok)
+    assert wrong == [], f"{role}: outcome differs from the table for {wrong}"
