@@ -1,0 +1,43 @@
+"""Analysts read everything, but never a customer's email or phone in clear."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from app.auth.roles import Role
+from app.graphql.permissions import mask_email, mask_phone
+from tests import factories
+from tests.conftest import GraphQLClient
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("+86 138 0013 1234", "+86 *** **** 1234"),
+        ("(555) 010-9876", "*** **** 9876"),
+        ("+4420", "+*** **** 4420"),
+    ],
+)
+def test_phone_masks_keep_country_code_and_last_four(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+
+
+def test_email_mask_keeps_first_letter_and_domain() -> None:
+    assert mask_email("jane@example.com") == "j***@example.com"
+
+
+async def test_analyst_sees_masked_contact_details(
+    as_role: Callable[[Role | None], Awaitable[GraphQLClient]],
+) -> None:
+    manager = await as_role(Role.MANAGER)
+    await factories.customer(
+        manager, "Jane Roe", email="jane@example.com", phone="+86 138 0013 1234"
+    )
+    query = "{ customers { edges { node { name email phone } } } }"
+    clear = (await manager(query))["customers"]["edges"][0]["node"]
+    assert clear == {"name": "Jane Roe", "email": "jane@example.com", "phone": "+86 138 0013 1234"}
+    analyst = await as_role(Role.ANALYST)
+    masked = (await analyst(query))["customers"]["edges"][0]["node"]
+    assert masked == {"name": "Jane Roe", "email": "j***@example.com", "phone": "+86 *** **** 1234"}
