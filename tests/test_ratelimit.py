@@ -20,7 +20,8 @@ async def test_bucket_spends_refuses_and_refills(database: Database) -> None:
     assert not refused.allowed
     assert refused.retry_after == 10.0  # 10 missing tokens at 1 token per second
     later = await buckets.take("k", 30, capacity=60, now=now + timedelta(seconds=10))
-    assert later.allowed and later.remaining == 0
+    assert later.allowed
+    assert later.remaining == 0
     full = await buckets.take("k", 1, capacity=60, now=now + timedelta(minutes=5))
     assert full.remaining == 59  # never above capacity
     other = await buckets.take("another", 60, capacity=60, now=now)

@@ -24,8 +24,9 @@ async def test_mutations_are_audited_with_old_and_new_values(
 ) -> None:
     manager = await as_role(Role.MANAGER)
     customer = await factories.customer(manager, "Ada Lovelace", company="Engines")
-    update = """mutation($id: ID!) { updateCustomer(id: $id, input: {company: "Analytical", tags: ["vip"]}) {
-        userErrors { code } } }"""
+    update = """mutation($id: ID!) {
+        updateCustomer(id: $id, input: {company: "Analytical", tags: ["vip"]}) {
+            userErrors { code } } }"""
     await manager(update, id=customer["id"])
     duplicate = await manager(
         factories.CREATE_CUSTOMER, input={"name": "Ada 2", "email": "ada@example.com"}

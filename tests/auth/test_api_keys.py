@@ -105,7 +105,8 @@ def test_cli_creates_and_revokes_keys(
     out = capsys.readouterr().out.splitlines()
     key = out[-1]
     prefix = key[:12]
-    assert key.startswith("crm_") and prefix in out[0]
+    assert key.startswith("crm_")
+    assert prefix in out[0]
     assert main(["revoke-api-key", prefix]) == 0
     assert main(["revoke-api-key", prefix]) == 1
     assert "already revoked" in capsys.readouterr().err

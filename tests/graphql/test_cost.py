@@ -21,7 +21,8 @@ def cost(schema: strawberry.Schema, query: str, **variables: Any) -> int:
 def test_connections_multiply_what_they_select(schema: strawberry.Schema) -> None:
     assert cost(schema, "{ customers(first: 10) { totalCount } }") == 1
     # customers: 1 + 10 x (edges 1 + node 1 + orders (1 + 5 x (edges 1 + node 1)))
-    nested = "{ customers(first: 10) { edges { node { orders(first: 5) { edges { node { number } } } } } } }"
+    nested = """{ customers(first: 10) { edges { node {
+        orders(first: 5) { edges { node { number } } } } } } }"""
     assert cost(schema, nested) == 1 + 10 * (1 + 1 + (1 + 5 * 2))
     with_variable = "query($n: Int) { customers(first: $n) { edges { node { name } } } }"
     assert cost(schema, with_variable, n=50) == 1 + 50 * 2  # edges and node cost 1 each
@@ -35,7 +36,8 @@ def test_fragments_nodes_and_mutations(schema: strawberry.Schema) -> None:
     assert cost(schema, fragment) == 1 + 4 * (1 + 1 + 1)
     nodes = '{ nodes(ids: ["a", "b", "c"]) { ... on Customer { name } } }'
     assert cost(schema, nodes) == 1 + 3 * 0
-    mutation = 'mutation { createTicket(input: {customerId: "x", type: FEEDBACK, channel: WEB, subject: "s", body: "b"}) { ticket { number } } }'
+    mutation = """mutation { createTicket(input: {customerId: "x", type: FEEDBACK, channel: WEB,
+        subject: "s", body: "b"}) { ticket { number } } }"""
     assert cost(schema, mutation) == 2 + MUTATION_COST
 
 
