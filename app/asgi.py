@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +26,7 @@ from app.db import Database
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
-from app.middleware import BodySizeLimit, WebSocketOrigins
+from app.middleware import BodySizeLimit
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.ratelimit import RateLimitRepository
@@ -68,6 +69,9 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Browsers send Origin on websocket upgrades and CORS does not apply to them:
+            # cross-site pages are refused unless allowlisted (same-origin always passes).
+            allowed_origins=settings.allowed_origins,
         )
         self.holder = holder
         self.settings = settings
@@ -81,6 +85,13 @@ class GraphQLApp(GraphQL[Context, None]):
             None if isinstance(request, WebSocket) else request.headers.get("authorization")
         )
         return Context(self.holder.get().db, self.settings, authorization=authorization)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Strawberry turns JSON syntax errors into 400 but lets bad UTF-8 escape as a 500.
+        try:
+            return json.loads(data)
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError("request body is not UTF-8", "", 0) from error
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._graphiql_html)
@@ -143,7 +154,6 @@ def create_app(
         routes.append(Mount("/static/graphiql", StaticFiles(directory=STATIC_DIR)))
     middleware = [
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(WebSocketOrigins, allowed=settings.allowed_origins),
     ]
     if settings.allowed_origins:
         middleware.append(

@@ -1,9 +1,8 @@
-"""ASGI middleware: request body size limit and the websocket origin allowlist."""
+"""ASGI middleware: the request body size limit."""
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -70,27 +69,3 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class WebSocketOrigins:
-    """Browsers send ``Origin`` on websocket upgrades and no CORS applies to them, so refuse
-    cross-site pages unless their origin is allowlisted. Same-origin (GraphiQL) and non-browser
-    clients (no Origin) are let through."""
-
-    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
-        self.app = app
-        self.allowed = {origin.rstrip("/") for origin in allowed}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and not self._allowed(Headers(scope=scope)):
-            await receive()  # the websocket.connect message
-            await send({"type": "websocket.close", "code": 4403})
-            return
-        await self.app(scope, receive, send)
-
-    def _allowed(self, headers: Headers) -> bool:
-        origin = headers.get("origin")
-        if origin is None:
-            return True
-        origin = origin.rstrip("/")
-        return origin in self.allowed or urlsplit(origin).netloc == headers.get("host")

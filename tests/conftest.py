@@ -4,13 +4,18 @@ database per test, and a helper that runs GraphQL operations through the real sc
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import strawberry
+import uvicorn
 from pymongo import AsyncMongoClient
 from pymongo.monitoring import (
     CommandFailedEvent,
@@ -19,7 +24,7 @@ from pymongo.monitoring import (
     CommandSucceededEvent,
 )
 
-from app.asgi import REPOSITORIES
+from app.asgi import REPOSITORIES, create_app
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
 from app.db import Database, EmbeddedServer
@@ -48,6 +53,39 @@ class CommandRecorder(CommandListener):
 
     def names(self, database: str) -> list[str]:
         return [command for name, command in self.commands if name == database]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """Run the whole app (lifespan included) under uvicorn on a thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "server failed to start"
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -101,3 +101,63 @@ def test_graphiql_is_off_by_default_in_production() -> None:
     assert Settings(env="production").graphiql_enabled is False
     assert Settings(env="development").graphiql_enabled is True
     assert Settings(env="production", graphiql=True).graphiql_enabled is True
+
+
+async def test_oversized_bodies_are_refused_before_graphql(database: Database) -> None:
+    settings = Settings(database=database.db.name, max_body_bytes=2_000)
+    async with await http(settings, database) as api:
+        padding = " " * 3_000
+        response = await api.post(
+            "/graphql",
+            content=f'{{"query": "{{ customers {{ totalCount }} }}{padding}"}}',
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
+            yield b'{"query": "{ customers { totalCount } }'
+            for _ in range(5):
+                yield b" " * 1_000
+            yield b'"}'
+
+        streamed = await api.post(
+            "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413
+
+
+async def test_invalid_utf8_and_json_are_client_errors(api: httpx.AsyncClient) -> None:
+    for body in (b'{"query": "\xff\xfe"}', b"{not json", b'{"query": {"$ne": 1}}'):
+        response = await api.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, body
+
+
+async def test_cors_allows_only_listed_origins(database: Database) -> None:
+    settings = Settings(database=database.db.name, cors_origins="https://app.example.com")
+    async with await http(settings, database) as api:
+        preflight = {
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type",
+        }
+        allowed = await api.options(
+            "/graphql", headers={"origin": "https://app.example.com", **preflight}
+        )
+        assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+        refused = await api.options(
+            "/graphql", headers={"origin": "https://evil.example.com", **preflight}
+        )
+        assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_production_turns_introspection_off(database: Database) -> None:
+    production = Settings(database=database.db.name, env="production")
+    async with await http(production, database) as api:
+        response = await api.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        assert "introspection" in response.json()["errors"][0]["message"].lower()
+    development = Settings(database=database.db.name)
+    async with await http(development, database) as api:
+        response = await api.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        assert "errors" not in response.json()

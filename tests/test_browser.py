@@ -4,52 +4,29 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
-from app.asgi import create_app
 from app.settings import Settings
+from tests.conftest import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
-    """The full app (lifespan included) under uvicorn on a thread; the embedded store unless
+    """The full app (lifespan included) under uvicorn; the embedded store unless
     CRM_TEST_MONGODB_URL is set."""
-    port = free_port()
     live = Settings(
         database=settings.database,
         data_file=":memory:",
-        port=port,
         mongodb_url=os.environ.get("CRM_TEST_MONGODB_URL"),
     )
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(live), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(live) as url:
+        yield url
 
 
 def test_graphiql_runs_a_query_in_headless_chromium(live_server: str) -> None:

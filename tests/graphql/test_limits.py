@@ -7,6 +7,7 @@ import pytest
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
 from app.customers.repository import CustomerRepository
+from app.db import Database
 from app.schema import create_schema
 from app.settings import Settings
 from tests import factories
@@ -95,3 +96,14 @@ async def test_production_masks_unexpected_errors_but_not_expected_ones(
     assert errors[0]["extensions"]["code"] == "INVALID_ID"
     errors = await production.errors("{ customers(first: 500) { totalCount } }")
     assert errors[0]["extensions"]["code"] == "PAGE_SIZE_OUT_OF_RANGE"
+
+
+async def test_too_many_aliases_and_tokens_are_refused(database: Database) -> None:
+    settings = Settings(database=database.db.name, max_aliases=3, max_tokens=200)
+    client = GraphQLClient(create_schema(settings), database, settings)
+    aliases = "{ " + " ".join(f"a{i}: customers {{ totalCount }}" for i in range(4)) + " }"
+    errors = await client.errors(aliases)
+    assert "aliases" in errors[0]["message"]
+    tokens = "{ customers { " + "totalCount " * 300 + "} }"
+    errors = await client.errors(tokens)
+    assert "token" in errors[0]["message"].lower()
