@@ -16,6 +16,8 @@ from app.money import from_minor
 
 MAX_FILTER_VALUES = 100
 MAX_FILTER_STRING = 200
+MAX_SEARCH_WORDS = 20
+WORD = re.compile(r"\w+")
 
 
 @strawberry.type(description="An amount of money: a decimal string plus an ISO 4217 code.")
@@ -161,7 +163,14 @@ class QueryBuilder:
 
 
 def with_search(query: dict[str, Any], search: str | None) -> dict[str, Any]:
-    """Add a MongoDB text search (the collection's text index) for a non-blank ``search``."""
-    if search is not None and search.strip():
-        return {**query, "$text": {"$search": search.strip()[:MAX_FILTER_STRING]}}
-    return query
+    """Match any of the words of ``search`` through the collection's text index.
+
+    Only the words are kept: MongoDB's phrase and negation syntax stays out of client input, and
+    a search with no words at all matches nothing instead of failing.
+    """
+    if search is None or not search.strip():
+        return query
+    words = WORD.findall(search[: MAX_FILTER_STRING * 5])[:MAX_SEARCH_WORDS]
+    if not words:
+        return {**query, "_id": {"$exists": False}}
+    return {**query, "$text": {"$search": " ".join(words)}}
