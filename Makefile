@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON_BOOT := $(shell scripts/find-python)
 
-.PHONY: install run seed test check lint typecheck schema bench clean
+.PHONY: install run seed test check lint typecheck schema fuzz clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## A bounded Schemathesis run against the app over HTTP (CI runs it): no server errors allowed.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_graphql.py --max-examples 40 --max-time 180
 
 ## Rewrite schema/schema.graphql from the code.
 schema: $(STAMP)

@@ -8,12 +8,12 @@ from typing import Any
 
 import strawberry
 from bson import ObjectId
-from graphql import GraphQLError
 
 from app.audit.graphql import AuditQuery
 from app.auth.graphql import ApiKey, AuthMutation, AuthQuery, load_api_key
 from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
 from app.graphql.context import Info
+from app.graphql.errors import client_error
 from app.graphql.limits import protective_extensions
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import InvalidGlobalId, Node, parse_id
@@ -37,12 +37,10 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
     try:
         type_name, object_id = parse_id(global_id)
     except InvalidGlobalId:
-        raise GraphQLError(
-            f"{global_id!r} is not a valid ID.", extensions={"code": "INVALID_ID"}
-        ) from None
+        type_name, object_id = "", None
     loader = NODE_LOADERS.get(type_name)
-    if loader is None:
-        raise GraphQLError(f"{global_id!r} is not a valid ID.", extensions={"code": "INVALID_ID"})
+    if loader is None or object_id is None:
+        raise client_error(f"{global_id!r} is not a valid ID.", "INVALID_ID")
     node: Node | None = await loader(info, object_id)
     return node
 
@@ -62,9 +60,7 @@ class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery, AuthQuery, Aud
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
-            raise GraphQLError(
-                f"nodes takes at most {MAX_NODES} IDs.", extensions={"code": "OUT_OF_RANGE"}
-            )
+            raise client_error(f"nodes takes at most {MAX_NODES} IDs.", "OUT_OF_RANGE")
         return list(await asyncio.gather(*(resolve_node(info, global_id) for global_id in ids)))
 
 

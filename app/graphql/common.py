@@ -12,6 +12,7 @@ import strawberry
 from graphql import GraphQLError
 
 from app.errors import ErrorCode, FieldError, InputError
+from app.graphql.errors import client_error
 from app.money import from_minor
 
 MAX_FILTER_VALUES = 100
@@ -54,7 +55,7 @@ class UserError:
 
 
 def filter_error(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "INVALID_FILTER"})
+    return client_error(message, "INVALID_FILTER")
 
 
 def _check_list(name: str, values: list[Any] | None) -> None:

@@ -40,6 +40,7 @@ from strawberry.types.execution import ExecutionContext
 
 from app.graphql.context import Context
 from app.graphql.cost import operation_cost
+from app.graphql.errors import client_error
 from app.paging import MAX_PAGE_SIZE
 from app.ratelimit import RateLimitRepository
 from app.settings import Settings
@@ -70,11 +71,12 @@ class _PageSizeVisitor(Visitor):
         in_range = not isinstance(value, int) or 0 <= value <= MAX_PAGE_SIZE
         if not in_range:
             self.errors.append(
-                GraphQLError(
+                client_error(
                     f"{field.name.value}({argument.name.value}: {value}): page size must be "
                     f"between 0 and {MAX_PAGE_SIZE}; fetch further pages with a cursor.",
+                    "PAGE_SIZE_OUT_OF_RANGE",
                     nodes=[argument],
-                    extensions={"code": "PAGE_SIZE_OUT_OF_RANGE", "maximum": MAX_PAGE_SIZE},
+                    maximum=MAX_PAGE_SIZE,
                 )
             )
 
@@ -121,10 +123,12 @@ class QueryBudget(SchemaExtension):
     async def _spend(self, context: Context, cost: int) -> GraphQLError | None:
         maximum = self.settings.max_query_cost
         if cost > maximum:
-            return GraphQLError(
+            return client_error(
                 f"This operation costs {cost}; the maximum is {maximum}. Ask for smaller pages "
                 "or fewer nested lists.",
-                extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maximum": maximum},
+                "QUERY_TOO_COSTLY",
+                cost=cost,
+                maximum=maximum,
             )
         try:
             principal = await context.principal()

@@ -7,10 +7,10 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from bson import ObjectId
-from graphql import GraphQLError
 
 from app.db import Document
 from app.graphql.context import Context
+from app.graphql.errors import client_error
 from app.paging import InvalidCursor, InvalidPage, PageRequest, encode_cursor
 from app.repository import PageResult, Repository
 
@@ -49,7 +49,7 @@ def page_request(
     try:
         return PageRequest(first=first, after=after, last=last, before=before)
     except InvalidPage as error:
-        raise GraphQLError(str(error), extensions={"code": "INVALID_PAGE"}) from None
+        raise client_error(str(error), "INVALID_PAGE") from None
 
 
 async def fetch_page(fetch: Callable[[], Awaitable[PageResult]]) -> PageResult:
@@ -57,7 +57,7 @@ async def fetch_page(fetch: Callable[[], Awaitable[PageResult]]) -> PageResult:
     try:
         return await fetch()
     except InvalidCursor as error:
-        raise GraphQLError(str(error), extensions={"code": "INVALID_CURSOR"}) from None
+        raise client_error(str(error), "INVALID_CURSOR") from None
 
 
 def connection(

@@ -10,6 +10,8 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from graphql import GraphQLError
 
+from app.graphql.errors import client_error
+
 
 class InvalidGlobalId(ValueError):
     """The string is not a global ID of the expected type."""
@@ -47,9 +49,7 @@ def decode_id(global_id: str, type_name: str) -> ObjectId:
 
 def id_argument_error(global_id: str, type_name: str) -> GraphQLError:
     """The error a query returns when its ``id`` argument is not a ``type_name`` ID."""
-    return GraphQLError(
-        f"{global_id!r} is not a valid {type_name} ID.", extensions={"code": "INVALID_ID"}
-    )
+    return client_error(f"{global_id!r} is not a valid {type_name} ID.", "INVALID_ID")
 
 
 def decode_id_or_raise(global_id: str, type_name: str) -> ObjectId:

@@ -49,7 +49,12 @@ async def test_over_costly_query_is_refused_before_running(database: Database) -
     )
     assert result.data is None
     error = result.errors[0]
-    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "cost": 301, "maximum": 100}
+    assert error.extensions == {
+        "code": "QUERY_TOO_COSTLY",
+        "classification": "BAD_USER_INPUT",
+        "cost": 301,
+        "maximum": 100,
+    }
     assert result.extensions["cost"] == {"requested": 301, "maximum": 100, "remaining": None}
 
 

@@ -1,0 +1,77 @@
+"""A bounded Schemathesis run against the whole app over HTTP: no response may be a server
+error. Used by CI (``make fuzz``); prints Schemathesis' report and exits non-zero on failures.
+
+The server runs on loopback with the embedded in-memory store and demo data, in development
+mode so that every operation reaches its resolver (permissions have their own tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.asgi import create_app  # noqa: E402
+from app.settings import Settings  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max-examples", type=int, default=25, help="per operation")
+    parser.add_argument("--max-time", type=int, default=240, help="seconds for the whole run")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    settings = Settings(data_file=":memory:", port=args.port)
+    app = create_app(settings, seed_if_empty=True)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            print("fuzz: the server did not start", file=sys.stderr)
+            return 1
+        time.sleep(0.1)
+    try:
+        command = [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"http://127.0.0.1:{args.port}/graphql",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            str(args.max_examples),
+            "--max-time",
+            str(args.max_time),
+            "--workers",
+            "1",
+            "--request-timeout",
+            "30",
+            "--seed",
+            "1",
+        ]
+        env = {
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": "fuzz_hooks",
+            "PYTHONPATH": str(Path(__file__).resolve().parent),
+        }
+        return subprocess.run(command, check=False, env=env).returncode
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
