@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 from bson import ObjectId
+from graphql import GraphQLError
+from strawberry.types.execution import ExecutionContext
 
 from app.audit.graphql import AuditQuery
 from app.auth.graphql import ApiKey, AuthMutation, AuthQuery, load_api_key
 from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
 from app.graphql.context import Info
 from app.graphql.errors import client_error
-from app.graphql.limits import protective_extensions
+from app.graphql.limits import is_unexpected, protective_extensions
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import InvalidGlobalId, Node, parse_id
 from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
 from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
 from app.settings import Settings
 from app.tickets.graphql import Ticket, TicketMutation, TicketQuery, load_ticket
+
+log = logging.getLogger(__name__)
 
 MAX_NODES = 100
 
@@ -69,8 +74,21 @@ class Mutation(CustomerMutation, ProductMutation, OrderMutation, TicketMutation,
     pass
 
 
+class Schema(strawberry.Schema):
+    """Logs what needs a look (bugs, outages) at ERROR; refused input only at DEBUG."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [error for error in errors if is_unexpected(error)]
+        super().process_errors(unexpected, execution_context)
+        for error in errors:
+            if not is_unexpected(error):
+                log.debug("refused: %s", error.message)
+
+
 def create_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Customer, Product, Order, Ticket, ApiKey],

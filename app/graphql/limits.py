@@ -162,10 +162,15 @@ class QueryBudget(SchemaExtension):
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Errors we raise on purpose carry an ``extensions.code``; validation errors have no
-    original exception. Anything else is a bug or an outage."""
-    expected = bool(error.extensions and "code" in error.extensions)
-    return not expected and error.original_error is not None
+    """Errors we raise on purpose carry an ``extensions.code``; validation and variable errors
+    happen before execution (no path) and wrap nothing but GraphQL's own errors. Anything else
+    is a bug or an outage."""
+    if error.extensions and "code" in error.extensions:
+        return False
+    original = error.original_error
+    return error.path is not None or (
+        original is not None and not isinstance(original, GraphQLError)
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -114,3 +114,21 @@ def test_cli_creates_and_revokes_keys(
     with pytest.raises(SystemExit) as exit_info:
         main(["create-api-key", "--name", "x", "--role", "OWNER"])
     assert exit_info.value.code == 2
+
+
+async def test_keys_and_tokens_never_reach_the_logs(
+    as_role: Callable[[Role | None], Awaitable[GraphQLClient]],
+    production: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    admin = await as_role(Role.ADMIN)
+    created = await admin(CREATE, input={"name": "logged", "role": "MANAGER"})
+    key = created["createApiKey"]["key"]
+    user = GraphQLClient(admin.schema, admin.database, production, f"Bearer {key}")
+    await user("{ viewer { role } }")
+    forged = GraphQLClient(admin.schema, admin.database, production, "Bearer eyJhbGciOi.forged.x")
+    await forged.errors("{ viewer { role } }")
+    assert key not in caplog.text
+    assert key.split("_")[-1] not in caplog.text
+    assert "eyJhbGciOi.forged.x" not in caplog.text

@@ -107,3 +107,20 @@ async def test_too_many_aliases_and_tokens_are_refused(database: Database) -> No
     tokens = "{ customers { " + "totalCount " * 300 + "} }"
     errors = await client.errors(tokens)
     assert "token" in errors[0]["message"].lower()
+
+
+async def test_refused_input_is_not_logged_as_an_error_but_failures_are(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await gql.errors('{ customer(id: "bad") { name } }')
+    await gql.errors("{ customers(first: 500) { totalCount } }")
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(CustomerRepository, "page", broken)
+    await gql.errors("{ customers { totalCount } }")
+    assert "disk on fire" in "".join(
+        r.getMessage() for r in caplog.records if r.levelname == "ERROR"
+    )
