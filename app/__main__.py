@@ -1,4 +1,5 @@
-"""The ``crm`` command line: serve, seed, create-api-key, revoke-api-key, export-schema."""
+"""The ``crm`` command line: serve, worker, seed, create-api-key, revoke-api-key,
+export-schema."""
 
 from __future__ import annotations
 
@@ -85,6 +86,23 @@ def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from app.jobs.handlers import HANDLERS
+    from app.jobs.worker import Worker
+
+    async def run(database: Database) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await Worker(database.db, settings, HANDLERS, concurrency=args.concurrency).run(stop)
+
+    asyncio.run(_with_database(settings, run))
+    return 0
+
+
 def _export_schema(_: argparse.Namespace, settings: Settings) -> int:
     from app.schema import create_schema
 
@@ -96,6 +114,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 100_000:
         raise argparse.ArgumentTypeError("must be between 1 and 100000")
+    return value
+
+
+def _concurrency(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
     return value
 
 
@@ -114,6 +139,11 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=_positive, default=300)
     seed.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
     seed.set_defaults(run=_seed)
+    worker = commands.add_parser(
+        "worker", help="run job workers against CRM_MONGODB_URL (the server runs one too)"
+    )
+    worker.add_argument("--concurrency", type=_concurrency, default=1)
+    worker.set_defaults(run=_worker)
     create_key = commands.add_parser(
         "create-api-key", help="create an API key and print it once (needs the server's store)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -26,11 +27,15 @@ from app.db import Database
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
+from app.jobs.handlers import HANDLERS
+from app.jobs.queue import JobRepository
+from app.jobs.worker import Worker
 from app.middleware import BodySizeLimit
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.ratelimit import RateLimitRepository
 from app.schema import create_schema
+from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.settings import Settings
 from app.tickets.repository import TicketRepository
 
@@ -45,6 +50,9 @@ REPOSITORIES = (
     TicketRepository,
     CounterRepository,
     RateLimitRepository,
+    JobRepository,
+    SegmentationRunRepository,
+    AssignmentRepository,
 )
 
 
@@ -136,9 +144,16 @@ def create_app(
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
             log.info("empty store: loading demo data")
             await seed(db.db)
+        stop = asyncio.Event()
+        worker = None
+        if settings.embedded_worker:
+            worker = asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop))
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             if owned:
                 await db.close()
                 holder.database = None

@@ -20,8 +20,15 @@ from app.graphql.errors import client_error
 from app.graphql.limits import is_unexpected, protective_extensions
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import InvalidGlobalId, Node, parse_id
+from app.jobs.graphql import Job, JobMutation, JobQuery, JobSubscription, load_job
 from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
 from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
+from app.segmentation.graphql import (
+    SegmentationMutation,
+    SegmentationQuery,
+    SegmentationRun,
+    load_run,
+)
 from app.settings import Settings
 from app.tickets.graphql import Ticket, TicketMutation, TicketQuery, load_ticket
 
@@ -35,6 +42,8 @@ NODE_LOADERS: dict[str, Callable[[Info, ObjectId], Awaitable[Any]]] = {
     "Order": load_order,
     "Ticket": load_ticket,
     "ApiKey": load_api_key,
+    "Job": load_job,
+    "SegmentationRun": load_run,
 }
 
 
@@ -51,7 +60,16 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
 
 
 @strawberry.type
-class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery, AuthQuery, AuditQuery):
+class Query(
+    CustomerQuery,
+    ProductQuery,
+    OrderQuery,
+    TicketQuery,
+    JobQuery,
+    SegmentationQuery,
+    AuthQuery,
+    AuditQuery,
+):
     @strawberry.field(
         description="Any object by its global ID; null if it does not exist.",
         extensions=[allow(EVERYONE)],
@@ -70,7 +88,20 @@ class Query(CustomerQuery, ProductQuery, OrderQuery, TicketQuery, AuthQuery, Aud
 
 
 @strawberry.type
-class Mutation(CustomerMutation, ProductMutation, OrderMutation, TicketMutation, AuthMutation):
+class Mutation(
+    CustomerMutation,
+    ProductMutation,
+    OrderMutation,
+    TicketMutation,
+    JobMutation,
+    SegmentationMutation,
+    AuthMutation,
+):
+    pass
+
+
+@strawberry.type
+class Subscription(JobSubscription):
     pass
 
 
@@ -91,6 +122,7 @@ def create_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Customer, Product, Order, Ticket, ApiKey],
+        subscription=Subscription,
+        types=[Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun],
         extensions=protective_extensions(settings),
     )

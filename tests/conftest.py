@@ -145,6 +145,19 @@ class GraphQLClient:
         context = Context(self.database.db, self.settings, authorization=self.authorization)
         return await self.schema.execute(query, variable_values=variables, context_value=context)
 
+    async def first_event(self, query: str, **variables: Any) -> Any:
+        """The first result of a subscription (or its refusal)."""
+        context = Context(self.database.db, self.settings, authorization=self.authorization)
+        events = await self.schema.subscribe(
+            query, variable_values=variables, context_value=context
+        )
+        if not hasattr(events, "__anext__"):
+            return events
+        try:
+            return await anext(events)
+        finally:
+            await events.aclose()
+
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
         """The data of a successful operation; fails the test on any GraphQL error."""
         result = await self.execute(query, **variables)

@@ -63,6 +63,8 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("products", ("sku",)),
         ("orders", ("number",)),
         ("tickets", ("number",)),
+        ("jobs", ("idempotencyKey",)),
+        ("segment_assignments", ("runId", "customerId")),
     }
 
     def text_fields(repository: type[Repository]) -> set[str]:

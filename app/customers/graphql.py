@@ -35,9 +35,11 @@ from app.graphql.pagination import (
 )
 from app.graphql.permissions import CRM_WRITERS, EVERYONE, MaskFor, allow, mask_email, mask_phone
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
+from app.paging import and_filters
 
 if TYPE_CHECKING:
     from app.orders.graphql import Order, OrderFilter, OrderOrderBy
+    from app.segmentation.graphql import CustomerSegment, SegmentFilter
     from app.tickets.graphql import Ticket, TicketFilter, TicketOrderBy
 
 TYPE_NAME = "Customer"
@@ -49,6 +51,8 @@ OrderOrderByType = Annotated["OrderOrderBy", strawberry.lazy("app.orders.graphql
 TicketNode = Annotated["Ticket", strawberry.lazy("app.tickets.graphql")]
 TicketFilterType = Annotated["TicketFilter", strawberry.lazy("app.tickets.graphql")]
 TicketOrderByType = Annotated["TicketOrderBy", strawberry.lazy("app.tickets.graphql")]
+CustomerSegmentType = Annotated["CustomerSegment", strawberry.lazy("app.segmentation.graphql")]
+SegmentFilterType = Annotated["SegmentFilter", strawberry.lazy("app.segmentation.graphql")]
 
 
 @strawberry.enum(description="Fields customers can be sorted by.")
@@ -95,6 +99,9 @@ class CustomerFilter:
     created_at: DateTimeFilter | None = None
     include_archived: bool = strawberry.field(
         default=False, description="Archived customers are left out unless this is true."
+    )
+    segment: SegmentFilterType | None = strawberry.field(
+        default=None, description="Customers of given segments or RFM groups of a run."
     )
 
     def to_query(self) -> dict[str, Any]:
@@ -205,6 +212,12 @@ class Customer(Node):
         request = page_request(first, after, last, before)
         return await tickets_of_customer(info, self.object_id, request, filter, order_by)
 
+    @strawberry.field(description="Where the customer sits in the latest segmentation.")
+    async def segment(self, info: Info) -> CustomerSegmentType | None:
+        from app.segmentation.graphql import customer_segment
+
+        return await customer_segment(info, self.object_id)
+
     @strawberry.field(description="Order count and spend, from revenue orders.")
     async def stats(self, info: Info) -> CustomerStats:
         from app.orders.graphql import customer_stats
@@ -302,7 +315,13 @@ class CustomerQuery:
         search: str | None = None,
     ) -> Connection[Customer]:
         request = page_request(first, after, last, before)
-        query = with_search((filter or CustomerFilter()).to_query(), search)
+        filter = filter or CustomerFilter()
+        query = with_search(filter.to_query(), search)
+        if filter.segment is not None:
+            from app.segmentation.graphql import segment_members
+
+            members = await segment_members(info, filter.segment)
+            query = and_filters(query, {"_id": {"$in": members}})
         sort = sort_spec(order_by, [("createdAt", -1)])
         repository = info.context.get(CustomerRepository)
         return await top_level_connection(repository, query, sort, request, Customer.from_document)

@@ -55,5 +55,10 @@ class CustomerRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def ids_created_before(self, moment: object) -> list[ObjectId]:
+        """Every customer (archived too) that existed at ``moment``."""
+        cursor = self.collection.find({"createdAt": {"$lte": moment}}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
+
     async def is_empty(self) -> bool:
         return await self.collection.find_one({}, {"_id": 1}) is None

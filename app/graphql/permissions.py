@@ -23,6 +23,8 @@ EVERYONE = frozenset(Role)
 CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
 TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 ADMINS = frozenset({Role.ADMIN})
+# Who may start analytics jobs (segmentation, tagging, discovery).
+ANALYSTS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST})
 
 
 class Allow(BasePermission):

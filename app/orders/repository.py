@@ -53,6 +53,40 @@ class OrderRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def main_currency(self, as_of: datetime) -> str | None:
+        """The currency most revenue orders placed up to ``as_of`` use."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"placedAt": {"$lte": as_of}, "status": {"$nin": list(NOT_REVENUE)}}},
+            {"$group": {"_id": "$currency", "n": {"$sum": 1}}},
+            {"$sort": {"n": -1, "_id": 1}},
+            {"$limit": 1},
+        ]
+        rows = await (await self.collection.aggregate(pipeline)).to_list()
+        return rows[0]["_id"] if rows else None
+
+    async def purchase_features(self, as_of: datetime, currency: str) -> list[Document]:
+        """Per customer, computed in MongoDB: first and last order, order count, total spent.
+        Orders after ``as_of``, cancelled or refunded ones, and other currencies do not count."""
+        pipeline: list[dict[str, Any]] = [
+            {
+                "$match": {
+                    "placedAt": {"$lte": as_of},
+                    "status": {"$nin": list(NOT_REVENUE)},
+                    "currency": currency,
+                }
+            },
+            {
+                "$group": {
+                    "_id": "$customerId",
+                    "first": {"$min": "$placedAt"},
+                    "last": {"$max": "$placedAt"},
+                    "orders": {"$sum": 1},
+                    "spent": {"$sum": "$total"},
+                }
+            },
+        ]
+        return await (await self.collection.aggregate(pipeline)).to_list()
+
     async def stats_by_customer(self, customer_ids: Sequence[ObjectId]) -> dict[ObjectId, Any]:
         """Per customer: revenue orders and spend per currency, and the last order time."""
         pipeline: list[dict[str, Any]] = [

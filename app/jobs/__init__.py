@@ -1,0 +1,1 @@
+"""Long work as jobs: a mutation enqueues, workers claim with a lease, clients follow."""

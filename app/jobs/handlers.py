@@ -1,0 +1,11 @@
+"""Which handler runs which kind of job."""
+
+from __future__ import annotations
+
+from app.jobs.models import JobKind
+from app.jobs.worker import Handler
+from app.segmentation.job import run_segmentation
+
+HANDLERS: dict[JobKind, Handler] = {
+    JobKind.SEGMENTATION: run_segmentation,
+}

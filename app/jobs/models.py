@@ -1,0 +1,22 @@
+"""Job kinds and statuses."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class JobKind(Enum):
+    IMPORT = "IMPORT"
+    SEGMENTATION = "SEGMENTATION"
+    FEEDBACK_TAGGING = "FEEDBACK_TAGGING"
+
+
+class JobStatus(Enum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})

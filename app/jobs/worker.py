@@ -1,0 +1,216 @@
+"""Workers: claim jobs, run their handlers, keep the lease alive, retry with backoff.
+
+``crm serve`` runs one embedded worker; ``crm worker --concurrency N`` runs more anywhere that
+reaches the same MongoDB. State lives in the jobs collection only, so a worker can die at any
+moment: its lease lapses and another worker takes the job again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.db import Document, MongoDatabase
+from app.jobs.models import JobKind, JobStatus
+from app.jobs.queue import JobRepository
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300.0
+
+
+class JobCancelled(Exception):
+    """The job was cancelled; raised at the handler's next checkpoint."""
+
+
+class LostLease(Exception):
+    """Another worker took the job over (our lease lapsed); stop without writing a result."""
+
+
+class JobFailed(Exception):
+    """A failure that retrying cannot fix (bad input file, unknown parameter)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class JobContext:
+    """What a handler gets: the job, the database, and checkpoints that report progress."""
+
+    job: Document
+    db: MongoDatabase
+    settings: Settings
+    _queue: JobRepository
+    _worker_id: str
+
+    @property
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = self.job["params"]
+        return params
+
+    async def progress(
+        self, done: int, total: int | None = None, message: str | None = None
+    ) -> None:
+        """Record progress and renew the lease; raises JobCancelled if a cancel was asked."""
+        now = datetime.now(UTC)
+        lease = timedelta(seconds=self.settings.job_lease_seconds)
+        progress = {"done": done, "total": total, "message": message}
+        job = await self._queue.heartbeat(self.job["_id"], self._worker_id, now, lease, progress)
+        if job is None:
+            raise LostLease
+        if job.get("cancelRequested"):
+            raise JobCancelled
+
+
+Handler = Callable[[JobContext], Awaitable[Document]]
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Worker:
+    """Runs up to ``concurrency`` jobs at a time until stopped."""
+
+    def __init__(
+        self,
+        db: MongoDatabase,
+        settings: Settings,
+        handlers: Mapping[JobKind, Handler],
+        *,
+        concurrency: int = 1,
+        worker_id: str | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.handlers = handlers
+        self.concurrency = concurrency
+        self.worker_id = worker_id or new_worker_id()
+        self.queue = JobRepository(db)
+        self.lease = timedelta(seconds=settings.job_lease_seconds)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Claim and run jobs until ``stop`` is set; running jobs finish their attempt."""
+        log.info("worker %s started (concurrency %d)", self.worker_id, self.concurrency)
+        await asyncio.gather(*(self._slot(stop) for _ in range(self.concurrency)))
+
+    async def _slot(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                ran = await self.run_once()
+            except Exception:
+                log.exception("worker %s: claiming failed; retrying", self.worker_id)
+                ran = False
+            if not ran:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.settings.job_poll_seconds)
+
+    async def run_once(self) -> bool:
+        """Claim one job and run it to the end of this attempt; False if none was runnable."""
+        job = await self.queue.claim(self.worker_id, datetime.now(UTC), self.lease)
+        if job is None:
+            return False
+        await self._run(job)
+        return True
+
+    async def _run(self, job: Document) -> None:
+        if job["attempts"] > job["maxAttempts"]:
+            await self._end(
+                job,
+                JobStatus.FAILED,
+                error={
+                    "code": "GAVE_UP",
+                    "message": f"Stopped after {job['maxAttempts']} attempts.",
+                },
+            )
+            return
+        if job.get("cancelRequested"):
+            await self._end(job, JobStatus.CANCELLED)
+            return
+        handler = self.handlers.get(JobKind(job["kind"]))
+        if handler is None:
+            await self._end(
+                job,
+                JobStatus.FAILED,
+                error={"code": "UNSUPPORTED", "message": f"No handler for {job['kind']} jobs."},
+            )
+            return
+        context = JobContext(job, self.db, self.settings, self.queue, self.worker_id)
+        renewing = asyncio.create_task(self._keep_lease(job))
+        try:
+            result = await handler(context)
+        except JobCancelled:
+            await self._end(job, JobStatus.CANCELLED)
+        except LostLease:
+            log.warning("worker %s lost job %s to another worker", self.worker_id, job["_id"])
+        except JobFailed as failure:
+            await self._end(
+                job, JobStatus.FAILED, error={"code": failure.code, "message": str(failure)}
+            )
+        except Exception as error:
+            log.exception("job %s attempt %d failed", job["_id"], job["attempts"])
+            await self._retry_or_fail(job, error)
+        else:
+            await self._end(job, JobStatus.SUCCEEDED, result=result)
+        finally:
+            renewing.cancel()
+
+    async def _keep_lease(self, job: Document) -> None:
+        """Renew the lease while CPU-heavy steps run between checkpoints."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            now = datetime.now(UTC)
+            if (
+                await self.queue.heartbeat(job["_id"], self.worker_id, now, self.lease, None)
+                is None
+            ):
+                return
+
+    async def _retry_or_fail(self, job: Document, error: Exception) -> None:
+        details = {"code": "HANDLER_ERROR", "message": f"{type(error).__name__}: {error}"[:500]}
+        if job["attempts"] >= job["maxAttempts"]:
+            await self._end(job, JobStatus.FAILED, error=details)
+            return
+        delay = min(
+            self.settings.job_retry_base_seconds * 2 ** (job["attempts"] - 1), MAX_BACKOFF_SECONDS
+        )
+        now = datetime.now(UTC)
+        await self.queue.finish(
+            job["_id"],
+            self.worker_id,
+            now,
+            {
+                "status": JobStatus.QUEUED.value,
+                "runAt": now + timedelta(seconds=delay),
+                "error": details,
+                "workerId": None,
+            },
+        )
+
+    async def _end(
+        self,
+        job: Document,
+        status: JobStatus,
+        *,
+        result: Document | None = None,
+        error: Document | None = None,
+    ) -> None:
+        now = datetime.now(UTC)
+        changes: Document = {
+            "status": status.value,
+            "finishedAt": now,
+            "result": result,
+            "error": error,
+        }
+        await self.queue.finish(job["_id"], self.worker_id, now, changes)

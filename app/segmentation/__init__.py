@@ -1,0 +1,1 @@
+"""Customer segmentation: RFM scores and groups, and KMeans segments that explain themselves."""

@@ -1,0 +1,141 @@
+"""The SEGMENTATION job: features in MongoDB, the model off the loop, assignments in batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from app.cpu import run_cpu
+from app.customers.repository import CustomerRepository
+from app.db import Document, MongoDatabase
+from app.jobs.worker import JobContext, JobFailed
+from app.orders.repository import OrderRepository
+from app.segmentation.model import FEATURES, NO_ORDERS, Features, Segmentation, explain, segment
+from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
+
+BATCH = 1000
+DAY = 86_400.0
+
+
+async def build_features(db: MongoDatabase, as_of: datetime) -> tuple[Features, list[Any], str]:
+    """Features of customers with revenue orders up to ``as_of``, the IDs of those without,
+    and the currency the features are in."""
+    orders = OrderRepository(db)
+    currency = await orders.main_currency(as_of) or "USD"
+    rows = await orders.purchase_features(as_of, currency)
+    rows.sort(key=lambda row: str(row["_id"]))  # a stable order: same data, same result
+    with_orders = {row["_id"] for row in rows}
+    everyone = await CustomerRepository(db).ids_created_before(as_of)
+    without = sorted((c for c in everyone if c not in with_orders), key=str)
+
+    def days(moment: datetime) -> float:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return max((as_of - moment).total_seconds() / DAY, 0.0)
+
+    features = Features(
+        customer_ids=[row["_id"] for row in rows],
+        recency=np.array([days(row["last"]) for row in rows], dtype=np.float64),
+        frequency=np.array([row["orders"] for row in rows], dtype=np.float64),
+        monetary=np.array([row["spent"] for row in rows], dtype=np.float64),
+        tenure=np.array([days(row["first"]) for row in rows], dtype=np.float64),
+    )
+    return features, without, currency
+
+
+def _assignments(features: Features, result: Segmentation, currency: str) -> list[Document]:
+    rows = []
+    for index, customer_id in enumerate(features.customer_ids):
+        seg = result.segments[int(result.labels[index])]
+        r, f, m = int(result.r[index]), int(result.f[index]), int(result.m[index])
+        rows.append(
+            {
+                "customerId": customer_id,
+                "key": seg.key,
+                "rfm": {
+                    "r": r,
+                    "f": f,
+                    "m": m,
+                    "score": f"{r}{f}{m}",
+                    "group": result.groups[index],
+                },
+                "explanation": explain(features, index, result, currency),
+            }
+        )
+    return rows
+
+
+async def run_segmentation(context: JobContext) -> Document:
+    params = context.params
+    as_of: datetime = params["asOf"]
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)
+    names = tuple(params.get("features") or FEATURES)
+    run_id = context.job["_id"]  # one run per job: a retried job rewrites the same run
+    runs = SegmentationRunRepository(context.db)
+    assignments = AssignmentRepository(context.db)
+    await context.progress(0, None, "computing features in MongoDB")
+    features, without, currency = await build_features(context.db, as_of)
+    if len(features.customer_ids) < 2:
+        raise JobFailed("NOT_ENOUGH_DATA", "Fewer than two customers have orders before asOf.")
+    await context.progress(0, None, f"clustering {len(features.customer_ids):,} customers")
+    result = await run_cpu(segment, features, params.get("k"), currency, names)
+    rows = await run_cpu(_assignments, features, result, currency)
+    rows += [
+        {
+            "customerId": customer_id,
+            "key": NO_ORDERS,
+            "rfm": None,
+            "explanation": "No revenue orders before the run's asOf date.",
+        }
+        for customer_id in without
+    ]
+    total = len(rows)
+    segments = [
+        {
+            "key": s.key,
+            "label": s.label,
+            "rank": s.rank,
+            "size": s.size,
+            "share": s.size / total,
+            "description": s.description,
+            "centroid": {
+                "recencyDays": s.recency,
+                "frequency": s.frequency,
+                "monetary": round(s.monetary),
+            },
+        }
+        for s in result.segments
+    ]
+    if without:
+        segments.append(
+            {
+                "key": NO_ORDERS,
+                "label": "No purchases yet",
+                "rank": len(segments) + 1,
+                "size": len(without),
+                "share": len(without) / total,
+                "description": f"{len(without):,} customers with no orders yet: "
+                "welcome them with a first-order offer.",
+                "centroid": None,
+            }
+        )
+    await runs.start(
+        run_id,
+        {
+            "createdAt": context.job["createdAt"],
+            "asOf": as_of,
+            "k": result.k,
+            "silhouette": result.silhouette,
+            "customerCount": total,
+            "currency": currency,
+            "params": {"k": params.get("k"), "features": list(names)},
+        },
+    )
+    for start in range(0, total, BATCH):
+        await assignments.write(run_id, rows[start : start + BATCH])
+        await context.progress(min(start + BATCH, total), total, "writing assignments")
+    await runs.complete(run_id, {"segments": segments, "completedAt": datetime.now(UTC)})
+    return {"runId": run_id}
