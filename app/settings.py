@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, gt=0.1, le=3600)
     job_poll_seconds: float = Field(default=1.0, gt=0.01, le=60)
     job_retry_base_seconds: float = Field(default=5.0, ge=0, le=3600)
+    write_batch_size: int = Field(
+        default=1000, ge=1, le=100_000, description="Documents per bulk write in jobs."
+    )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
     jwt_issuer: str | None = None

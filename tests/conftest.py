@@ -142,12 +142,15 @@ class GraphQLClient:
     authorization: str | None = None
 
     async def execute(self, query: str, **variables: Any) -> Any:
-        context = Context(self.database.db, self.settings, authorization=self.authorization)
+        context = self.context()
         return await self.schema.execute(query, variable_values=variables, context_value=context)
+
+    def context(self) -> Context:
+        return Context(self.database.db, self.settings, authorization=self.authorization)
 
     async def first_event(self, query: str, **variables: Any) -> Any:
         """The first result of a subscription (or its refusal)."""
-        context = Context(self.database.db, self.settings, authorization=self.authorization)
+        context = self.context()
         events = await self.schema.subscribe(
             query, variable_values=variables, context_value=context
         )

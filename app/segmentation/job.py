@@ -15,7 +15,6 @@ from app.orders.repository import OrderRepository
 from app.segmentation.model import FEATURES, NO_ORDERS, Features, Segmentation, explain, segment
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 
-BATCH = 1000
 DAY = 86_400.0
 
 
@@ -134,8 +133,9 @@ async def run_segmentation(context: JobContext) -> Document:
             "params": {"k": params.get("k"), "features": list(names)},
         },
     )
-    for start in range(0, total, BATCH):
-        await assignments.write(run_id, rows[start : start + BATCH])
-        await context.progress(min(start + BATCH, total), total, "writing assignments")
+    batch = context.settings.write_batch_size
+    for start in range(0, total, batch):
+        await assignments.write(run_id, rows[start : start + batch])
+        await context.progress(min(start + batch, total), total, "writing assignments")
     await runs.complete(run_id, {"segments": segments, "completedAt": datetime.now(UTC)})
     return {"runId": run_id}

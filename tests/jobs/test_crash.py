@@ -1,0 +1,88 @@
+"""A worker killed mid-job (SIGKILL): another worker takes the job over when the lease lapses
+and finishes it with the right result and no duplicate writes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from app.db import Database
+from app.demo.load import seed
+from app.jobs.handlers import HANDLERS
+from app.jobs.models import JobKind
+from app.jobs.queue import JobRepository
+from app.jobs.worker import Worker
+from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
+from app.settings import Settings
+
+TAKEOVER = Settings(job_lease_seconds=1, job_poll_seconds=0.05, write_batch_size=5)
+
+
+def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "CRM_MONGODB_URL": mongo_url,
+        "CRM_DATABASE": database,
+        "CRM_JOB_LEASE_SECONDS": "1",
+        "CRM_JOB_POLL_SECONDS": "0.05",
+        "CRM_WRITE_BATCH_SIZE": "5",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def test_killed_worker_is_replaced_and_the_result_is_whole(
+    mongo_url: str, database: Database
+) -> None:
+    counts = await seed(database.db, customers=40, seed=3, progress=False)
+    queue = JobRepository(database.db)
+    job = await queue.enqueue(
+        JobKind.SEGMENTATION, {"asOf": datetime.now(UTC), "k": 3}, datetime.now(UTC)
+    )
+    worker = start_worker(mongo_url, database.db.name)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until it is part-way through writing assignments
+            current = await queue.get(job["_id"])
+            assert current is not None
+            if current["status"] == "RUNNING" and current["progress"]["done"] > 0:
+                break
+            assert current["status"] in ("QUEUED", "RUNNING"), current
+            assert time.monotonic() < deadline, "the worker never got going"
+            await asyncio.sleep(0.01)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    killed = await queue.get(job["_id"])
+    assert killed is not None
+    assert killed["status"] == "RUNNING"  # killed mid-job, not after it
+    written_before = await AssignmentRepository(database.db).count({"runId": job["_id"]})
+    assert 0 < written_before < counts["customers"]
+
+    rescuer = Worker(database.db, TAKEOVER, HANDLERS, worker_id="rescuer")
+    deadline = time.monotonic() + 30
+    while not await rescuer.run_once():  # runnable once the dead worker's lease lapses
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.1)
+    done = await queue.get(job["_id"])
+    assert done is not None
+    assert (done["status"], done["attempts"], done["workerId"]) == ("SUCCEEDED", 2, "rescuer")
+    assignments = AssignmentRepository(database.db)
+    assert await assignments.count({"runId": job["_id"]}) == counts["customers"]
+    customer_ids = await assignments.customer_ids(job["_id"], None, None)
+    assert len(set(customer_ids)) == len(customer_ids) == counts["customers"]
+    run = await SegmentationRunRepository(database.db).get(job["_id"])
+    assert run is not None
+    assert run["status"] == "COMPLETE"
+    assert sum(s["size"] for s in run["segments"]) == counts["customers"]
