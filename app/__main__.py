@@ -1,4 +1,4 @@
-"""The ``crm`` command line: serve, worker, seed, create-api-key, revoke-api-key,
+"""The ``crm`` command line: serve, worker, seed, import, create-api-key, revoke-api-key,
 export-schema."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
 from app.auth.roles import Role
 from app.db import Database
@@ -103,6 +105,35 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from app.imports.cli import format_of, import_file
+
+    path = Path(args.file)
+    file_format = format_of(path, args.format)
+    if not path.is_file():
+        print(f"crm import: no such file: {path}", file=sys.stderr)
+        return 2
+    if file_format is None:
+        print("crm import: name the format with --format CSV|JSONL", file=sys.stderr)
+        return 2
+
+    async def run(database: Database) -> dict[str, Any]:
+        return await import_file(database.db, settings, args.entity, path, file_format)
+
+    job = asyncio.run(_with_database(settings, run))
+    if job["status"] != "SUCCEEDED":
+        error = job.get("error") or {}
+        print(f"crm import: {job['status']}: {error.get('message', '')}", file=sys.stderr)
+        return 1
+    result = job["result"]
+    print(f"{result['imported']} imported, {result['updated']} updated, {result['failed']} failed")
+    for failure in result["failures"][:20]:
+        print(
+            f"  line {failure['row']}: {failure['field']}: {failure['code']}: {failure['message']}"
+        )
+    return 0
+
+
 def _export_schema(_: argparse.Namespace, settings: Settings) -> int:
     from app.schema import create_schema
 
@@ -144,6 +175,13 @@ def parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--concurrency", type=_concurrency, default=1)
     worker.set_defaults(run=_worker)
+    importer = commands.add_parser(
+        "import", help="import a CSV or JSON Lines file (rows upsert by natural key)"
+    )
+    importer.add_argument("entity", choices=["CUSTOMERS", "PRODUCTS", "ORDERS", "TICKETS"])
+    importer.add_argument("file")
+    importer.add_argument("--format", choices=["CSV", "JSONL"], help="default: from the file name")
+    importer.set_defaults(run=_import)
     create_key = commands.add_parser(
         "create-api-key", help="create an API key and print it once (needs the server's store)"
     )

@@ -30,7 +30,7 @@ from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.jobs.handlers import HANDLERS
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
-from app.middleware import BodySizeLimit
+from app.middleware import BodySizeLimit, UploadPreflight
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.ratelimit import RateLimitRepository
@@ -80,6 +80,9 @@ class GraphQLApp(GraphQL[Context, None]):
             # Browsers send Origin on websocket upgrades and CORS does not apply to them:
             # cross-site pages are refused unless allowlisted (same-origin always passes).
             allowed_origins=settings.allowed_origins,
+            # importData takes files (GraphQL multipart request spec); UploadPreflight
+            # keeps cross-site forms out.
+            multipart_uploads_enabled=True,
         )
         self.holder = holder
         self.settings = settings
@@ -168,7 +171,12 @@ def create_app(
     if settings.graphiql_enabled:
         routes.append(Mount("/static/graphiql", StaticFiles(directory=STATIC_DIR)))
     middleware = [
-        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(UploadPreflight),
+        Middleware(
+            BodySizeLimit,
+            max_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+        ),
     ]
     if settings.allowed_origins:
         middleware.append(

@@ -1,4 +1,4 @@
-"""ASGI middleware: the request body size limit."""
+"""ASGI middleware: the request body size limit, and the preflight header uploads need."""
 
 from __future__ import annotations
 
@@ -7,25 +7,49 @@ import json
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "graphql-preflight")
+
 
 class RequestTooLarge(Exception):
     """The body grew past the limit while streaming in."""
 
 
-class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, before they reach GraphQL."""
+async def send_error(send: Send, status: int, message: str, code: str) -> None:
+    """A GraphQL-shaped error response sent before the request reaches GraphQL."""
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+def is_multipart(headers: Headers) -> bool:
+    return headers.get("content-type", "").startswith("multipart/form-data")
+
+
+class BodySizeLimit:
+    """Refuse request bodies over the limit with 413, before they reach GraphQL. Multipart
+    requests carry import files and get the (larger) upload limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+        headers = Headers(scope=scope)
+        limit = self.max_upload_bytes + 100_000 if is_multipart(headers) else self.max_bytes
+        message = f"Request body over {limit} bytes."
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await send_error(send, 413, message, "REQUEST_TOO_LARGE")
             return
         received = 0
         started = False
@@ -35,7 +59,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise RequestTooLarge
             return message
 
@@ -48,24 +72,22 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except RequestTooLarge:
             if not started:
-                await self._refuse(send)
+                await send_error(send, 413, message, "REQUEST_TOO_LARGE")
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"Request body over {self.max_bytes} bytes.",
-                        "extensions": {"code": "REQUEST_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+class UploadPreflight:
+    """A browser on another site can send a multipart form without asking first, and in local
+    development anonymous callers are admins. Multipart requests must therefore carry a custom
+    header (as Apollo's clients do), which no cross-site form can add without a CORS preflight."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            if is_multipart(headers) and not any(h in headers for h in PREFLIGHT_HEADERS):
+                message = "Uploads need the header 'Apollo-Require-Preflight: true'."
+                await send_error(send, 400, message, "PREFLIGHT_REQUIRED")
+                return
+        await self.app(scope, receive, send)

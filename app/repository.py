@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from bson import ObjectId
-from pymongo import IndexModel
+from pymongo import IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from app.db import Document, MongoDatabase
@@ -46,6 +46,24 @@ class Repository:
         """Bulk load (demo data, imports); documents carry their own ``_id``."""
         if documents:
             await self.collection.insert_many(documents, ordered=True)
+
+    async def upsert_by(
+        self, key: str, rows: Sequence[tuple[Any, Document, Document]]
+    ) -> tuple[int, int]:
+        """Upsert ``(key value, $set, $setOnInsert)`` rows in one bulk write, in order.
+
+        Returns (inserted, updated): re-running the same rows inserts nothing new.
+        """
+        if not rows:
+            return 0, 0
+        result = await self.collection.bulk_write(
+            [
+                UpdateOne({key: value}, {"$set": changes, "$setOnInsert": defaults}, upsert=True)
+                for value, changes, defaults in rows
+            ],
+            ordered=True,
+        )
+        return result.upserted_count, result.matched_count
 
     async def get(self, object_id: ObjectId) -> Document | None:
         return await self.collection.find_one({"_id": object_id})

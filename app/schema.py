@@ -20,6 +20,7 @@ from app.graphql.errors import client_error
 from app.graphql.limits import is_unexpected, protective_extensions
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import InvalidGlobalId, Node, parse_id
+from app.imports.graphql import ImportMutation
 from app.jobs.graphql import Job, JobMutation, JobQuery, JobSubscription, load_job
 from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
 from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
@@ -95,6 +96,7 @@ class Mutation(
     TicketMutation,
     JobMutation,
     SegmentationMutation,
+    ImportMutation,
     AuthMutation,
 ):
     pass

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1, le=1000)
     max_tokens: int = Field(default=5000, ge=100, le=100_000)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    max_upload_bytes: int = Field(
+        default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest import file."
+    )
     max_query_cost: int = Field(default=20_000, ge=10)
     rate_limit_cost_per_minute: int = Field(default=200_000, ge=10)
     introspection: bool | None = Field(

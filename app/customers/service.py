@@ -52,7 +52,7 @@ class CustomerService:
     def __init__(self, db: MongoDatabase) -> None:
         self.customers = CustomerRepository(db)
 
-    def _clean(self, values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    def clean(self, values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         """Checked document fields for the given input values (only those present)."""
         check = Checker()
         fields: dict[str, Any] = {}
@@ -95,7 +95,7 @@ class CustomerService:
         return cleaned
 
     async def create(self, values: dict[str, Any]) -> Document:
-        fields = self._clean(values, creating=True)
+        fields = self.clean(values, creating=True)
         now = datetime.now(UTC)
         document = {
             "phone": None,
@@ -113,7 +113,7 @@ class CustomerService:
             raise self._duplicate(fields["email"]) from None
 
     async def update(self, customer_id: ObjectId, values: dict[str, Any]) -> Document:
-        fields = self._clean(values, creating=False)
+        fields = self.clean(values, creating=False)
         try:
             updated = await self.customers.update(
                 customer_id, {**fields, "updatedAt": datetime.now(UTC)}

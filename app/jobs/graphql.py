@@ -62,7 +62,26 @@ class SegmentationResult:
         return await load_run(info, self.run_id)
 
 
-JobResult = Annotated[SegmentationResult, strawberry.union("JobResult", description="Per kind.")]
+@strawberry.type(description="A failed row of an import file.")
+class ImportFailure:
+    row: int = strawberry.field(description="Line number in the file (the header is line 1).")
+    field: str | None
+    code: str
+    message: str
+
+
+@strawberry.type(description="The result of an IMPORT job.")
+class ImportResult:
+    entity: str
+    imported: int = strawberry.field(description="Records created.")
+    updated: int = strawberry.field(description="Records that existed and were updated.")
+    failed: int = strawberry.field(description="Rows that could not be imported.")
+    failures: list[ImportFailure] = strawberry.field(description="The first 100 failed rows.")
+
+
+JobResult = Annotated[
+    SegmentationResult | ImportResult, strawberry.union("JobResult", description="Per kind.")
+]
 
 
 @strawberry.type(description="Long work started by a mutation; follow it by id or jobProgress.")
@@ -107,8 +126,17 @@ class Job(Node):
     def result(self) -> JobResult | None:
         if self.status is not JobStatus.SUCCEEDED or not self.result_document:
             return None
+        result = self.result_document
         if self.kind is JobKind.SEGMENTATION:
-            return SegmentationResult(run_id=self.result_document["runId"])
+            return SegmentationResult(run_id=result["runId"])
+        if self.kind is JobKind.IMPORT:
+            return ImportResult(
+                entity=result["entity"],
+                imported=result["imported"],
+                updated=result["updated"],
+                failed=result["failed"],
+                failures=[ImportFailure(**failure) for failure in result["failures"]],
+            )
         return None
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from app.imports.job import run_import
 from app.jobs.models import JobKind
 from app.jobs.worker import Handler
 from app.segmentation.job import run_segmentation
 
 HANDLERS: dict[JobKind, Handler] = {
     JobKind.SEGMENTATION: run_segmentation,
+    JobKind.IMPORT: run_import,
 }

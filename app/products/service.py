@@ -25,7 +25,7 @@ class ProductService:
     def __init__(self, db: MongoDatabase) -> None:
         self.products = ProductRepository(db)
 
-    def _clean(
+    def clean(
         self, values: dict[str, Any], *, creating: bool, current: Document | None = None
     ) -> dict[str, Any]:
         check = Checker()
@@ -76,7 +76,7 @@ class ProductService:
                 check.add("price", ErrorCode.INVALID, str(error))
 
     async def create(self, values: dict[str, Any]) -> Document:
-        fields = self._clean(values, creating=True)
+        fields = self.clean(values, creating=True)
         now = datetime.now(UTC)
         document = {"description": None, **fields, "createdAt": now, "updatedAt": now}
         try:
@@ -88,7 +88,7 @@ class ProductService:
         current = await self.products.get(product_id)
         if current is None:
             raise InputError.one("id", ErrorCode.NOT_FOUND, "No product has this ID.")
-        fields = self._clean(values, creating=False, current=current)
+        fields = self.clean(values, creating=False, current=current)
         try:
             updated = await self.products.update(
                 product_id, {**fields, "updatedAt": datetime.now(UTC)}

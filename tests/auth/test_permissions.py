@@ -54,6 +54,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
         for name in ("createTicket", "updateTicket", "addTicketMessage")
     },
     ("Mutation", "cancelJob"): CRM_WRITE,
+    ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
     ("Mutation", "createApiKey"): ADMIN,
     ("Mutation", "revokeApiKey"): ADMIN,
@@ -68,6 +69,7 @@ SCALARS = {
     "Boolean": "true",
     "Decimal": '"1.00"',
     "DateTime": '"2025-01-01T00:00:00Z"',
+    "Upload": '"not-a-file"',
 }
 
 

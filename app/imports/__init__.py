@@ -1,0 +1,1 @@
+"""Bulk import of customers, products, orders and tickets from CSV or JSON Lines."""
