@@ -44,9 +44,14 @@ async def build_features(db: MongoDatabase, as_of: datetime) -> tuple[Features, 
     return features, without, currency
 
 
-def _assignments(features: Features, result: Segmentation, currency: str) -> list[Document]:
+def assignments(
+    features: Features, result: Segmentation, currency: str, start: int, stop: int
+) -> list[Document]:
+    """Assignment documents for customers ``start`` to ``stop`` (built a batch at a time, so a
+    million customers never sit in memory as documents at once)."""
     rows = []
-    for index, customer_id in enumerate(features.customer_ids):
+    for index in range(start, min(stop, len(features.customer_ids))):
+        customer_id = features.customer_ids[index]
         seg = result.segments[int(result.labels[index])]
         r, f, m = int(result.r[index]), int(result.f[index]), int(result.m[index])
         rows.append(
@@ -74,24 +79,15 @@ async def run_segmentation(context: JobContext) -> Document:
     names = tuple(params.get("features") or FEATURES)
     run_id = context.job["_id"]  # one run per job: a retried job rewrites the same run
     runs = SegmentationRunRepository(context.db)
-    assignments = AssignmentRepository(context.db)
+    store = AssignmentRepository(context.db)
     await context.progress(0, None, "computing features in MongoDB")
     features, without, currency = await build_features(context.db, as_of)
     if len(features.customer_ids) < 2:
         raise JobFailed("NOT_ENOUGH_DATA", "Fewer than two customers have orders before asOf.")
     await context.progress(0, None, f"clustering {len(features.customer_ids):,} customers")
     result = await run_cpu(segment, features, params.get("k"), currency, names)
-    rows = await run_cpu(_assignments, features, result, currency)
-    rows += [
-        {
-            "customerId": customer_id,
-            "key": NO_ORDERS,
-            "rfm": None,
-            "explanation": "No revenue orders before the run's asOf date.",
-        }
-        for customer_id in without
-    ]
-    total = len(rows)
+    buyers = len(features.customer_ids)
+    total = buyers + len(without)
     segments = [
         {
             "key": s.key,
@@ -135,7 +131,17 @@ async def run_segmentation(context: JobContext) -> Document:
     )
     batch = context.settings.write_batch_size
     for start in range(0, total, batch):
-        await assignments.write(run_id, rows[start : start + batch])
+        rows = await run_cpu(assignments, features, result, currency, start, start + batch)
+        rows += [
+            {
+                "customerId": customer_id,
+                "key": NO_ORDERS,
+                "rfm": None,
+                "explanation": "No revenue orders before the run's asOf date.",
+            }
+            for customer_id in without[max(start - buyers, 0) : max(start + batch - buyers, 0)]
+        ]
+        await store.write(run_id, rows)
         await context.progress(min(start + batch, total), total, "writing assignments")
     await runs.complete(run_id, {"segments": segments, "completedAt": datetime.now(UTC)})
     return {"runId": run_id}

@@ -121,6 +121,35 @@ ADVICE = {
 }
 
 
+def scaled_matrix(features: Features, names: tuple[str, ...] = FEATURES) -> NDArray[np.float64]:
+    """Log-transformed, standardised features: spend and counts are heavy-tailed."""
+    scaled: NDArray[np.float64] = StandardScaler().fit_transform(np.log1p(features.matrix(names)))
+    return scaled
+
+
+def fit_clusters(
+    scaled: NDArray[np.float64], k: int | None
+) -> tuple[int, NDArray[np.int64], float | None]:
+    """KMeans labels with the given k, or the k the silhouette prefers; deterministic."""
+    silhouette = None
+    if k is None:
+        k, silhouette = choose_k(scaled)
+    k = max(1, min(k, scaled.shape[0]))
+    model = KMeans(n_clusters=k, n_init=4, random_state=SEED)
+    labels: NDArray[np.int64] = model.fit_predict(scaled).astype(np.int64)
+    return k, labels, silhouette
+
+
+def sample_silhouette(scaled: NDArray[np.float64], labels: NDArray[np.int64]) -> float | None:
+    """The silhouette of a fit, on the same fixed sample size choose_k uses."""
+    rng = np.random.default_rng(SEED)
+    size = min(scaled.shape[0], SILHOUETTE_SAMPLE)
+    idx = rng.choice(scaled.shape[0], size=size, replace=False)
+    if len(set(labels[idx])) < 2:
+        return None
+    return float(silhouette_score(scaled[idx], labels[idx]))
+
+
 def segment(
     features: Features, k: int | None, currency: str, names: tuple[str, ...] = FEATURES
 ) -> Segmentation:
@@ -128,21 +157,23 @@ def segment(
     spend (1 = most valuable)."""
     with threadpool_limits(limits=1):
         r, f, m, groups = rfm_table(features.recency, features.frequency, features.monetary)
-        raw = features.matrix(names)
-        scaled = StandardScaler().fit_transform(np.log1p(raw))
-        silhouette = None
-        if k is None:
-            k, silhouette = choose_k(scaled)
-        k = max(1, min(k, scaled.shape[0]))
-        model = KMeans(n_clusters=k, n_init=4, random_state=SEED).fit(scaled)
-        labels = model.labels_.astype(np.int64)
-        if silhouette is None and k > 1 and scaled.shape[0] > k:
-            rng = np.random.default_rng(SEED)
-            idx = rng.choice(
-                scaled.shape[0], size=min(scaled.shape[0], SILHOUETTE_SAMPLE), replace=False
-            )
-            if len(set(labels[idx])) > 1:
-                silhouette = float(silhouette_score(scaled[idx], labels[idx]))
+        scaled = scaled_matrix(features, names)
+        k, labels, silhouette = fit_clusters(scaled, k)
+        if silhouette is None and k > 1:
+            silhouette = sample_silhouette(scaled, labels)
+    return describe(features, k, labels, silhouette, (r, f, m, groups), currency)
+
+
+def describe(
+    features: Features,
+    k: int,
+    labels: NDArray[np.int64],
+    silhouette: float | None,
+    rfm: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], list[str]],
+    currency: str,
+) -> Segmentation:
+    """Rank, label and describe the clusters from their centroids in original units."""
+    r, f, m, groups = rfm
     medians = {
         name: float(np.median(getattr(features, name)))
         for name in ("recency", "frequency", "monetary")
