@@ -86,6 +86,10 @@ def choose_k(scaled: NDArray[np.float64]) -> tuple[int, float | None]:
     return best if best is not None else (1, None)
 
 
+def _orders(count: float) -> str:
+    return "1 order" if count == 1 else f"{count:.0f} orders"
+
+
 def _money(minor: float, currency: str) -> str:
     return f"{minor / 100:,.0f} {currency}"
 
@@ -107,10 +111,12 @@ def _label(
         who = "one-off buyers"
     elif monetary >= p75["monetary"]:
         who = "big spenders"
-    elif frequency >= p75["frequency"]:
-        who = "frequent buyers"
+    elif monetary >= medians["monetary"]:
+        who = "steady spenders"
+    elif monetary >= p75["monetary_low"]:
+        who = "small spenders"
     else:
-        who = "regular buyers"
+        who = "low spenders"
     return f"{when} {who}"
 
 
@@ -179,8 +185,9 @@ def describe(
         for name in ("recency", "frequency", "monetary")
     }
     p75 = {
-        name: float(np.percentile(getattr(features, name), 75))
-        for name in ("frequency", "monetary")
+        "monetary": float(np.percentile(features.monetary, 75)),
+        # The bottom quarter of spend: below it a segment is "low spenders".
+        "monetary_low": float(np.percentile(features.monetary, 25)),
     }
     total = len(features.customer_ids)
     stats = []
@@ -235,7 +242,7 @@ def explain(features: Features, index: int, result: Segmentation, currency: str)
     frequency = features.frequency[index]
     monetary = features.monetary[index]
     return (
-        f"Last ordered {recency:.0f} days ago (R{result.r[index]}), {frequency:.0f} orders "
+        f"Last ordered {recency:.0f} days ago (R{result.r[index]}), {_orders(frequency)} "
         f"(F{result.f[index]}), {_money(monetary, currency)} spent (M{result.m[index]}): "
         f"{result.groups[index]}; closest to '{seg.label}' (rank {seg.rank}), whose customers "
         f"average {seg.recency:.0f} days, {seg.frequency:.1f} orders and "
