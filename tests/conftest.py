@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -86,6 +88,24 @@ def serve(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
+    """`crm worker` in a subprocess with a short lease and small write batches."""
+    env = {
+        **os.environ,
+        "CRM_MONGODB_URL": mongo_url,
+        "CRM_DATABASE": database,
+        "CRM_JOB_LEASE_SECONDS": "1",
+        "CRM_JOB_POLL_SECONDS": "0.05",
+        "CRM_WRITE_BATCH_SIZE": "5",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="session")

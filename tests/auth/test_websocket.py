@@ -3,6 +3,7 @@ permissions; cross-site browser origins are refused."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,8 +15,9 @@ from websockets.exceptions import InvalidStatus
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
 from app.db import Database
+from app.demo.load import seed
 from app.settings import Settings
-from tests.conftest import serve
+from tests.conftest import serve, start_worker
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -73,3 +75,45 @@ async def test_cross_site_origins_are_refused_unless_allowlisted(production_serv
     ) as socket:
         message = await run(socket, {}, "{ customers { totalCount } }")
         assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.fixture
+def server_without_worker(mongo_url: str, production: Settings) -> Iterator[str]:
+    live = Settings(
+        env="production",
+        mongodb_url=mongo_url,
+        database=production.database,
+        embedded_worker=False,
+    )
+    with serve(live) as url:
+        yield url.replace("http://", "ws://") + "/graphql"
+
+
+async def test_job_progress_follows_a_job_run_by_another_process(
+    server_without_worker: str, database: Database, mongo_url: str
+) -> None:
+    await seed(database.db, customers=20, seed=4, progress=False)
+    _, key = await ApiKeyService(database.db).create("dashboard", Role.ANALYST)
+    params = {"authorization": f"Bearer {key}"}
+    async with connect(server_without_worker, subprotocols=[PROTOCOL]) as socket:
+        started = await run(
+            socket, params, "mutation { startSegmentation(input: {k: 3}) { job { id } } }"
+        )
+        job_id = started["payload"]["data"]["startSegmentation"]["job"]["id"]
+    worker = start_worker(mongo_url, database.db.name)
+    try:
+        async with connect(server_without_worker, subprotocols=[PROTOCOL]) as socket:
+            query = (
+                f'subscription {{ jobProgress(id: "{job_id}") {{ status progress {{ done }} }} }}'
+            )
+            message = await run(socket, params, query)
+            statuses = []
+            while message["type"] == "next":
+                statuses.append(message["payload"]["data"]["jobProgress"]["status"])
+                message = json.loads(await asyncio.wait_for(socket.recv(), timeout=60))
+            assert message["type"] == "complete"
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    assert statuses[-1] == "SUCCEEDED"
+    assert "RUNNING" in statuses or "QUEUED" in statuses

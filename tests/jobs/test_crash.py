@@ -4,10 +4,7 @@ and finishes it with the right result and no duplicate writes."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
@@ -19,25 +16,9 @@ from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.settings import Settings
+from tests.conftest import start_worker
 
 TAKEOVER = Settings(job_lease_seconds=1, job_poll_seconds=0.05, write_batch_size=5)
-
-
-def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "CRM_MONGODB_URL": mongo_url,
-        "CRM_DATABASE": database,
-        "CRM_JOB_LEASE_SECONDS": "1",
-        "CRM_JOB_POLL_SECONDS": "0.05",
-        "CRM_WRITE_BATCH_SIZE": "5",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 async def test_killed_worker_is_replaced_and_the_result_is_whole(
