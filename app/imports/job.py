@@ -28,7 +28,7 @@ from app.imports.parsing import (
     present,
     read_rows,
 )
-from app.jobs.worker import JobContext, JobFailed
+from app.jobs.context import JobContext, JobFailed
 from app.money import MoneyError, to_minor
 from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.imports.job import run_import
+from app.jobs.context import Handler
 from app.jobs.models import JobKind
-from app.jobs.worker import Handler
 from app.segmentation.job import run_segmentation
 
 HANDLERS: dict[JobKind, Handler] = {

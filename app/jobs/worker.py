@@ -13,12 +13,11 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from app.db import Document, MongoDatabase
+from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import JobKind, JobStatus
 from app.jobs.queue import JobRepository
 from app.settings import Settings
@@ -26,54 +25,6 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300.0
-
-
-class JobCancelled(Exception):
-    """The job was cancelled; raised at the handler's next checkpoint."""
-
-
-class LostLease(Exception):
-    """Another worker took the job over (our lease lapsed); stop without writing a result."""
-
-
-class JobFailed(Exception):
-    """A failure that retrying cannot fix (bad input file, unknown parameter)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-@dataclass
-class JobContext:
-    """What a handler gets: the job, the database, and checkpoints that report progress."""
-
-    job: Document
-    db: MongoDatabase
-    settings: Settings
-    _queue: JobRepository
-    _worker_id: str
-
-    @property
-    def params(self) -> dict[str, Any]:
-        params: dict[str, Any] = self.job["params"]
-        return params
-
-    async def progress(
-        self, done: int, total: int | None = None, message: str | None = None
-    ) -> None:
-        """Record progress and renew the lease; raises JobCancelled if a cancel was asked."""
-        now = datetime.now(UTC)
-        lease = timedelta(seconds=self.settings.job_lease_seconds)
-        progress = {"done": done, "total": total, "message": message}
-        job = await self._queue.heartbeat(self.job["_id"], self._worker_id, now, lease, progress)
-        if job is None:
-            raise LostLease
-        if job.get("cancelRequested"):
-            raise JobCancelled
-
-
-Handler = Callable[[JobContext], Awaitable[Document]]
 
 
 def new_worker_id() -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from app.cpu import run_cpu
 from app.customers.repository import CustomerRepository
 from app.db import Document, MongoDatabase
-from app.jobs.worker import JobContext, JobFailed
+from app.jobs.context import JobContext, JobFailed
 from app.orders.repository import OrderRepository
 from app.segmentation.model import FEATURES, NO_ORDERS, Features, Segmentation, explain, segment
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
