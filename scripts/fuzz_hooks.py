@@ -15,3 +15,5 @@ schemathesis.graphql.scalar(
     ).map(nodes.String),
 )
 schemathesis.graphql.scalar("JSON", st.text(max_size=20).map(nodes.String))
+# An upload cannot be written inline; a string in its place must be refused cleanly.
+schemathesis.graphql.scalar("Upload", st.text(max_size=10).map(nodes.String))
