@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -40,6 +41,8 @@ from app.settings import Settings
 from app.tickets.repository import TicketRepository
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 10
 
 REPOSITORIES = (
     ApiKeyRepository,
@@ -156,7 +159,12 @@ def create_app(
         finally:
             stop.set()
             if worker is not None:
-                await worker
+                # Give a running job a moment to end its attempt; otherwise stop it: its lease
+                # lapses and a worker retries it, so nothing is lost.
+                await asyncio.wait([worker], timeout=SHUTDOWN_GRACE_SECONDS)
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             if owned:
                 await db.close()
                 holder.database = None
