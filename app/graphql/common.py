@@ -58,12 +58,12 @@ def filter_error(message: str) -> GraphQLError:
     return client_error(message, "INVALID_FILTER")
 
 
-def _check_list(name: str, values: list[Any] | None) -> None:
+def check_list(name: str, values: list[Any] | None) -> None:
     if values is not None and len(values) > MAX_FILTER_VALUES:
         raise filter_error(f"{name} takes at most {MAX_FILTER_VALUES} values.")
 
 
-def _check_string(name: str, value: str | None) -> None:
+def check_string(name: str, value: str | None) -> None:
     if value is not None and len(value) > MAX_FILTER_STRING:
         raise filter_error(f"{name} is longer than {MAX_FILTER_STRING} characters.")
 
@@ -79,9 +79,9 @@ class StringFilter:
 
     def conditions(self, name: str) -> list[dict[str, Any]]:
         """One Mongo condition per given operator (two regexes cannot share one clause)."""
-        _check_list(f"{name}.in", self.in_)
+        check_list(f"{name}.in", self.in_)
         for key in ("eq", "starts_with", "contains"):
-            _check_string(f"{name}.{key}", getattr(self, key))
+            check_string(f"{name}.{key}", getattr(self, key))
         conditions: list[dict[str, Any]] = []
         if self.eq is not None:
             conditions.append({"$eq": self.eq})
@@ -114,8 +114,8 @@ class TagFilter:
     all: list[str] | None = None
 
     def to_mongo(self, name: str) -> dict[str, Any]:
-        _check_list(f"{name}.any", self.any)
-        _check_list(f"{name}.all", self.all)
+        check_list(f"{name}.any", self.any)
+        check_list(f"{name}.all", self.all)
         condition: dict[str, Any] = {}
         if self.any is not None:
             condition["$in"] = list(self.any)
@@ -150,7 +150,7 @@ class QueryBuilder:
 
     def one_of(self, field: str, values: list[Any] | None, name: str) -> None:
         if values is not None:
-            _check_list(name, values)
+            check_list(name, values)
             self.add(field, {"$in": [getattr(v, "value", v) for v in values]})
 
     def tags(self, field: str, value: TagFilter | None, name: str) -> None:
@@ -171,7 +171,10 @@ def with_search(query: dict[str, Any], search: str | None) -> dict[str, Any]:
     """
     if search is None or not search.strip():
         return query
-    words = WORD.findall(search[: MAX_FILTER_STRING * 5])[:MAX_SEARCH_WORDS]
+    check_string("search", search)
+    words = WORD.findall(search)
+    if len(words) > MAX_SEARCH_WORDS:
+        raise filter_error(f"search takes at most {MAX_SEARCH_WORDS} words.")
     if not words:
         return {**query, "_id": {"$exists": False}}
     return {**query, "$text": {"$search": " ".join(words)}}

@@ -11,10 +11,8 @@ BUCKET = "imports"
 
 
 class ImportFiles:
-    """The ``imports.files`` / ``imports.chunks`` collections (GridFS declares its own index)."""
-
-    collection_name = "imports.files"
-    indexes = ()
+    """The ``imports.files`` / ``imports.chunks`` collections; the GridFS driver creates the
+    indexes it reads by on first upload."""
 
     def __init__(self, db: MongoDatabase) -> None:
         self.bucket = AsyncGridFSBucket(db, bucket_name=BUCKET)

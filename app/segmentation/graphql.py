@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from app.db import Document
 from app.errors import ErrorCode, InputError
-from app.graphql.common import Money, UserError, as_utc
+from app.graphql.common import Money, UserError, as_utc, check_list
 from app.graphql.context import Info
 from app.graphql.pagination import Connection, load_by_id, page_request, top_level_connection
 from app.graphql.permissions import ANALYSTS, EVERYONE, allow
@@ -167,9 +167,11 @@ class SegmentFilter:
 
 async def segment_members(info: Info, segment: SegmentFilter) -> list[ObjectId]:
     run_id = decode_id_or_raise(segment.run_id, TYPE_NAME)
-    keys = segment.keys[:50] if segment.keys is not None else None
-    groups = segment.rfm_groups[:20] if segment.rfm_groups is not None else None
-    return await info.context.get(AssignmentRepository).customer_ids(run_id, keys, groups)
+    check_list("segment.keys", segment.keys)
+    check_list("segment.rfmGroups", segment.rfm_groups)
+    return await info.context.get(AssignmentRepository).customer_ids(
+        run_id, segment.keys, segment.rfm_groups
+    )
 
 
 @strawberry.input

@@ -124,3 +124,17 @@ async def test_refused_input_is_not_logged_as_an_error_but_failures_are(
     assert "disk on fire" in "".join(
         r.getMessage() for r in caplog.records if r.levelname == "ERROR"
     )
+
+
+async def test_over_long_search_and_segment_lists_are_refused(gql: GraphQLClient) -> None:
+    for search in ("x" * 201, " ".join(["word"] * 21)):
+        errors = await gql.errors(
+            "query($q: String) { customers(search: $q) { totalCount } }", q=search
+        )
+        assert errors[0]["extensions"]["code"] == "INVALID_FILTER"
+    run_id = "U2VnbWVudGF0aW9uUnVuOjY1NGIxYzJkM2U0ZjVhNmI3YzhkOWUwZg"
+    errors = await gql.errors(
+        "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+        f={"segment": {"runId": run_id, "keys": [f"s{i}" for i in range(101)]}},
+    )
+    assert errors[0]["extensions"]["code"] == "INVALID_FILTER"
