@@ -1,0 +1,1 @@
+"""Feedback tagging: language, sentiment and topic tags on tickets, learning from agents."""

@@ -1,0 +1,279 @@
+"""The supervised topic model: TF-IDF word and character n-grams, one linear classifier per tag.
+
+Character n-grams (2-4, inside whitespace-separated chunks) read Chinese without a word
+segmenter and survive English typos; word uni- and bigrams carry English phrases. Each tag's
+classifier is a class-balanced logistic regression; at prediction time all of them are one
+matrix product. A model is stored as plain arrays (``to_bytes``), never as a pickle.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_fscore_support
+from threadpoolctl import threadpool_limits
+
+from app.tagging.rules import KeywordRules
+from app.tagging.text import model_text
+
+THRESHOLD = 0.5
+REGULARIZATION = 4.0  # inverse strength (scikit-learn's C)
+RULE_WEIGHT = 1.0  # the keyword rules' verdict per tag, as one more feature column each
+MIN_POSITIVES = 3
+FORMAT = 1
+WORD_OPTIONS = {"analyzer": "word", "ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1}
+CHAR_OPTIONS = {
+    "analyzer": "char_wb",
+    "ngram_range": (2, 4),
+    "sublinear_tf": True,
+    "min_df": 2,
+    "max_features": 120_000,
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    tags: tuple[str, ...]
+
+
+Keywords = dict[str, dict[str, list[str]]]
+
+
+def rule_features(rules: KeywordRules, names: Sequence[str], texts: Sequence[str]) -> sp.csr_matrix:
+    """One column per tag: the keyword rules' confidence (0 when no keyword matched)."""
+    column = {name: j for j, name in enumerate(names)}
+    rows, cols, values = [], [], []
+    for i, text in enumerate(texts):
+        for hit in rules.match(text):
+            rows.append(i)
+            cols.append(column[hit.name])
+            values.append(hit.confidence * RULE_WEIGHT)
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(texts), len(names)))
+
+
+@dataclass
+class TopicModel:
+    tags: list[str]
+    keywords: Keywords
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    coef: np.ndarray
+    intercept: np.ndarray
+    threshold: float = THRESHOLD
+
+    def __post_init__(self) -> None:
+        self.rules = KeywordRules(self.keywords)
+
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return _features(self.word, self.char, self.rules, list(self.keywords), texts)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts × tags) probabilities."""
+        scores = self.features(texts) @ self.coef.T + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+        probabilities = self.probabilities(texts)
+        return [
+            [(self.tags[j], float(row[j])) for j in np.flatnonzero(row >= self.threshold)]
+            for row in probabilities
+        ]
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        header = {
+            "format": FORMAT,
+            "tags": self.tags,
+            "keywords": self.keywords,
+            "threshold": self.threshold,
+            "word": _vocabulary(self.word),
+            "char": _vocabulary(self.char),
+        }
+        np.savez_compressed(
+            buffer,
+            header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+            word_idf=self.word.idf_,
+            char_idf=self.char.idf_,
+            coef=self.coef,
+            intercept=self.intercept,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TopicModel:
+        arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        header = json.loads(arrays["header"].tobytes())
+        if header["format"] != FORMAT:
+            raise ValueError(f"unknown tagger model format {header['format']}")
+        return cls(
+            tags=header["tags"],
+            keywords=header["keywords"],
+            word=_vectorizer(WORD_OPTIONS, header["word"], arrays["word_idf"]),
+            char=_vectorizer(CHAR_OPTIONS, header["char"], arrays["char_idf"]),
+            coef=arrays["coef"],
+            intercept=arrays["intercept"],
+            threshold=header["threshold"],
+        )
+
+
+def _vocabulary(vectorizer: TfidfVectorizer) -> list[str]:
+    """Terms in column order."""
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    return terms
+
+
+def _vectorizer(options: dict[str, object], terms: list[str], idf: np.ndarray) -> TfidfVectorizer:
+    kept = {k: v for k, v in options.items() if k not in ("min_df", "max_features")}
+    vectorizer = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **kept)
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def trainable_tags(examples: Sequence[Example], tags: Sequence[str]) -> list[str]:
+    """Tags with enough positive examples to learn (others stay with the keyword rules)."""
+    counts = {tag: 0 for tag in tags}
+    for example in examples:
+        for tag in example.tags:
+            if tag in counts:
+                counts[tag] += 1
+    return [tag for tag in tags if MIN_POSITIVES <= counts[tag] < len(examples)]
+
+
+def _features(
+    word: TfidfVectorizer,
+    char: TfidfVectorizer,
+    rules: KeywordRules,
+    names: Sequence[str],
+    texts: Sequence[str],
+) -> sp.csr_matrix:
+    prepared = [model_text(t) for t in texts]
+    return sp.hstack(
+        [word.transform(prepared), char.transform(prepared), rule_features(rules, names, texts)],
+        format="csr",
+    )
+
+
+def train(
+    examples: Sequence[Example], keywords: Keywords, *, tune_threshold: bool = True
+) -> TopicModel:
+    """Fit a model for the taxonomy's trainable tags (CPU-heavy: run it off the event loop).
+
+    The decision threshold is chosen by 4-fold cross-validation on the training examples
+    (macro-F1), so the held-out set stays unseen.
+    """
+    learnable = trainable_tags(examples, list(keywords))
+    if not learnable:
+        raise ValueError("no tag has enough examples to learn")
+    with threadpool_limits(1):
+        threshold = _tuned_threshold(examples, keywords, learnable) if tune_threshold else THRESHOLD
+        return _fit(examples, keywords, learnable, threshold)
+
+
+def _fit(
+    examples: Sequence[Example], keywords: Keywords, learnable: list[str], threshold: float
+) -> TopicModel:
+    prepared = [model_text(e.text) for e in examples]
+    word = TfidfVectorizer(**WORD_OPTIONS)
+    char = TfidfVectorizer(**CHAR_OPTIONS)
+    word.fit(prepared)
+    char.fit(prepared)
+    rules = KeywordRules(keywords)
+    matrix = _features(word, char, rules, list(keywords), [e.text for e in examples])
+    coefs, intercepts = [], []
+    for tag in learnable:
+        y = np.array([tag in e.tags for e in examples], dtype=np.int8)
+        classifier = LogisticRegression(
+            C=REGULARIZATION, class_weight="balanced", solver="liblinear"
+        ).fit(matrix, y)
+        coefs.append(classifier.coef_[0])
+        intercepts.append(classifier.intercept_[0])
+    return TopicModel(
+        tags=learnable,
+        keywords={k: {lang: list(v) for lang, v in by.items()} for k, by in keywords.items()},
+        word=word,
+        char=char,
+        coef=np.vstack(coefs),
+        intercept=np.array(intercepts),
+        threshold=threshold,
+    )
+
+
+CANDIDATE_THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+FOLDS = 4
+
+
+def _tuned_threshold(
+    examples: Sequence[Example], keywords: Keywords, learnable: list[str]
+) -> float:
+    if len(examples) < FOLDS * 10:
+        return THRESHOLD
+    probabilities = np.zeros((len(examples), len(learnable)))
+    for fold in range(FOLDS):
+        train_part = [e for i, e in enumerate(examples) if i % FOLDS != fold]
+        test_index = [i for i in range(len(examples)) if i % FOLDS == fold]
+        if not all(sum(t in e.tags for e in train_part) for t in learnable):
+            return THRESHOLD
+        model = _fit(train_part, keywords, learnable, THRESHOLD)
+        probabilities[test_index] = model.probabilities([examples[i].text for i in test_index])
+    truth = [list(e.tags) for e in examples]
+
+    def score(threshold: float) -> float:
+        predicted = [
+            [learnable[j] for j in np.flatnonzero(row >= threshold)] for row in probabilities
+        ]
+        return evaluate(truth, predicted, learnable).macro_f1
+
+    return max(CANDIDATE_THRESHOLDS, key=score)
+
+
+@dataclass(frozen=True)
+class TagScore:
+    tag: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    tags: list[TagScore]
+    macro_f1: float
+    micro_f1: float
+    examples: int
+
+
+def evaluate(
+    truth: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], tags: Sequence[str]
+) -> Evaluation:
+    """Per-tag precision/recall/F1, macro- and micro-F1, over ``tags``."""
+    index = {tag: j for j, tag in enumerate(tags)}
+
+    def binary(rows: Sequence[Sequence[str]]) -> np.ndarray:
+        matrix = np.zeros((len(rows), len(tags)), dtype=np.int8)
+        for i, row in enumerate(rows):
+            for tag in row:
+                if tag in index:
+                    matrix[i, index[tag]] = 1
+        return matrix
+
+    y_true, y_pred = binary(truth), binary(predicted)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
+    micro = precision_recall_fscore_support(y_true, y_pred, average="micro", zero_division=0)
+    scores = [
+        TagScore(tag, float(p[j]), float(r[j]), float(f[j]), int(s[j]))
+        for j, tag in enumerate(tags)
+    ]
+    present = [score.f1 for score in scores if score.support > 0]
+    macro = float(np.mean(present)) if present else 0.0
+    return Evaluation(scores, macro, float(micro[2]), len(truth))
