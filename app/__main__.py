@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 async def _with_database[T](settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``action`` on a connected database with every index in place."""
     from app.asgi import REPOSITORIES
+    from app.tagging.repository import TagRepository
 
     database = await Database.connect(settings)
     try:
         await database.ensure_indexes(REPOSITORIES)
+        await TagRepository(database.db).ensure_defaults(datetime.now(UTC))
         return await action(database)
     finally:
         await database.close()
@@ -93,13 +96,16 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from app.jobs.handlers import HANDLERS
     from app.jobs.worker import Worker
+    from app.tagging.auto import AutoTagger
 
     async def run(database: Database) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await Worker(database.db, settings, HANDLERS, concurrency=args.concurrency).run(stop)
+        worker = Worker(database.db, settings, HANDLERS, concurrency=args.concurrency)
+        tagger = AutoTagger(database.db, settings.job_poll_seconds)
+        await asyncio.gather(worker.run(stop), tagger.run(stop))
 
     asyncio.run(_with_database(settings, run))
     return 0

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,6 +39,12 @@ from app.ratelimit import RateLimitRepository
 from app.schema import create_schema
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.settings import Settings
+from app.tagging.auto import AutoTagger
+from app.tagging.repository import (
+    ExampleRepository,
+    TaggerModelRepository,
+    TagRepository,
+)
 from app.tickets.repository import TicketRepository
 
 log = logging.getLogger(__name__)
@@ -56,6 +63,9 @@ REPOSITORIES = (
     JobRepository,
     SegmentationRunRepository,
     AssignmentRepository,
+    TagRepository,
+    TaggerModelRepository,
+    ExampleRepository,
 )
 
 
@@ -147,24 +157,30 @@ def create_app(
             log.warning(
                 "development mode on %s: callers without credentials act as ADMIN", settings.host
             )
+        if await TagRepository(db.db).ensure_defaults(datetime.now(UTC)):
+            log.info("loaded the default feedback taxonomy")
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
             log.info("empty store: loading demo data")
             await seed(db.db)
         stop = asyncio.Event()
-        worker = None
+        tasks = []
         if settings.embedded_worker:
-            worker = asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop))
+            tasks.append(asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop)))
+            tasks.append(
+                asyncio.create_task(AutoTagger(db.db, settings.job_poll_seconds).run(stop))
+            )
         try:
             yield
         finally:
             stop.set()
-            if worker is not None:
+            if tasks:
                 # Give a running job a moment to end its attempt; otherwise stop it: its lease
                 # lapses and a worker retries it, so nothing is lost.
-                await asyncio.wait([worker], timeout=SHUTDOWN_GRACE_SECONDS)
-                worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if owned:
                 await db.close()
                 holder.database = None

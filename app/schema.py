@@ -31,6 +31,14 @@ from app.segmentation.graphql import (
     load_run,
 )
 from app.settings import Settings
+from app.tagging.graphql import (
+    Tag,
+    TaggerModel,
+    TaggingMutation,
+    TaggingQuery,
+    load_tag,
+    load_tagger_model,
+)
 from app.tickets.graphql import Ticket, TicketMutation, TicketQuery, load_ticket
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,8 @@ NODE_LOADERS: dict[str, Callable[[Info, ObjectId], Awaitable[Any]]] = {
     "ApiKey": load_api_key,
     "Job": load_job,
     "SegmentationRun": load_run,
+    "Tag": load_tag,
+    "TaggerModel": load_tagger_model,
 }
 
 
@@ -68,6 +78,7 @@ class Query(
     TicketQuery,
     JobQuery,
     SegmentationQuery,
+    TaggingQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -96,6 +107,7 @@ class Mutation(
     TicketMutation,
     JobMutation,
     SegmentationMutation,
+    TaggingMutation,
     ImportMutation,
     AuthMutation,
 ):
@@ -125,6 +137,6 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun],
+        types=[Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel],
         extensions=protective_extensions(settings),
     )

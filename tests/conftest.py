@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from app.db import Database, EmbeddedServer
 from app.graphql.context import Context
 from app.schema import create_schema
 from app.settings import Settings
+from app.tagging.repository import TagRepository
+from app.tagging.service import forget_models
 
 
 class CommandRecorder(CommandListener):
@@ -140,11 +143,13 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def database(client: AsyncMongoClient[Any], settings: Settings) -> AsyncIterator[Database]:
-    """A fresh database with every index, dropped afterwards."""
+    """A fresh database with every index and the default taxonomy, dropped afterwards."""
     database = Database(client=client, db=client[settings.database])
     await database.ensure_indexes(REPOSITORIES)
+    await TagRepository(database.db).ensure_defaults(datetime.now(UTC))
     yield database
     await client.drop_database(settings.database)
+    forget_models()
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,9 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("tickets", ("number",)),
         ("jobs", ("idempotencyKey",)),
         ("segment_assignments", ("runId", "customerId")),
+        ("tags", ("name",)),
+        ("tagger_models", ("version",)),
+        ("tagging_examples", ("ticketId",)),
     }
 
     def text_fields(repository: type[Repository]) -> set[str]:

@@ -235,11 +235,13 @@ class Generator:
         texts: list[TicketText] = CHINESE if language == "zh" else ENGLISH
         if not orders:
             texts = [t for t in texts if "{order}" not in t[2] + t[3]]
-        kind, _topic, subject, body = self.rng.choice(texts)
         order = self.rng.choice(orders) if orders else None
         start = order["placedAt"] if order else customer["createdAt"]
         created = start + timedelta(days=self.rng.uniform(0.5, 20))
         created = min(created, self.now - timedelta(minutes=5))
+        age = (self.now - created).days
+        weights = [topic_weight(topic, kind, age) for kind, topic, _, _ in texts]
+        kind, _topic, subject, body = self.rng.choices(texts, weights)[0]
         product = (
             order["items"][0]["name"] if order else self.rng.choice(list(CATALOGUE.values()))[0][0]
         )
@@ -297,7 +299,13 @@ class Generator:
         replies = AGENT_REPLIES[language]
         at = min(created + timedelta(hours=self.rng.uniform(0.2, 30)), self.now)
         messages = [
-            {"author": "support", "body": self.rng.choice(replies), "internal": False, "at": at}
+            {
+                "author": "support",
+                "body": self.rng.choice(replies),
+                "internal": False,
+                "fromCustomer": False,
+                "at": at,
+            }
         ]
         if self.rng.random() < 0.3:
             note_at = min(at + timedelta(hours=1), self.now)
@@ -306,10 +314,24 @@ class Generator:
                     "author": "support",
                     "body": "Checked with the warehouse.",
                     "internal": True,
+                    "fromCustomer": False,
                     "at": note_at,
                 }
             )
         return messages, at
+
+
+def topic_weight(topic: str, kind: str, age_days: int) -> float:
+    """The demo's story for feedbackSummary: a carrier switch four to two months ago brought
+    a wave of delivery complaints that has since receded, and last month's app release
+    brought technical complaints that are still coming in."""
+    if topic == "delivery" and kind == "COMPLAINT" and 60 <= age_days < 120:
+        return 5.0
+    if topic == "technical" and kind == "COMPLAINT" and age_days < 35:
+        return 5.0
+    if topic == "praise" and age_days < 60:
+        return 2.0
+    return 1.0
 
 
 def public(document: Document) -> Document:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tqdm import tqdm
 
 from app.counters import CounterRepository
+from app.cpu import run_cpu
 from app.customers.repository import CustomerRepository
 from app.db import Document, MongoDatabase
 from app.demo.generate import Generator, as_of_today, public
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.repository import Repository
+from app.tagging.jobs import train_version
+from app.tagging.repository import TagRepository
+from app.tagging.service import current_tagger, feedback_text, tagging_changes
 from app.tickets.repository import TicketRepository
 
 BATCH = 100
@@ -34,6 +38,7 @@ async def seed(
     if not await CustomerRepository(db).is_empty():
         raise StoreNotEmpty("the store already holds customers; demo data goes into an empty one")
     data = Generator(seed, as_of or as_of_today()).build(customers)
+    await tag_tickets(db, data.tickets)
     plan: list[tuple[str, Repository, list[Document]]] = [
         ("products", ProductRepository(db), data.products),
         ("customers", CustomerRepository(db), [public(c) for c in data.customers]),
@@ -52,3 +57,16 @@ async def seed(
     await counters.raise_to("orders", len(data.orders))
     await counters.raise_to("tickets", len(data.tickets))
     return {name: len(documents) for name, _, documents in plan}
+
+
+async def tag_tickets(db: MongoDatabase, tickets: list[Document]) -> None:
+    """Train the first tagger version (on the shipped examples) and tag the demo tickets with
+    it before they are written, as the automatic tagger would have."""
+    now = datetime.now(UTC)
+    await TagRepository(db).ensure_defaults(now)
+    await train_version(db, None)
+    tagger, model_id = await current_tagger(db)
+    results = await run_cpu(tagger.tag_many, [feedback_text(t) for t in tickets])
+    for ticket, result in zip(tickets, results, strict=True):
+        ticket.update(tagging_changes(ticket, result, model_id, now))
+        ticket.update({"tagsReviewed": False, "textRevision": 1, "tagPending": False})

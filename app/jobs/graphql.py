@@ -23,6 +23,8 @@ from app.jobs.queue import JobRepository
 
 if TYPE_CHECKING:
     from app.segmentation.graphql import SegmentationRun
+    from app.tagging.graphql import TaggerModel
+    from app.tickets.graphql import Ticket
 
 TYPE_NAME = "Job"
 POLL_SECONDS = 0.5
@@ -79,8 +81,68 @@ class ImportResult:
     failures: list[ImportFailure] = strawberry.field(description="The first 100 failed rows.")
 
 
+@strawberry.type(description="The result of a FEEDBACK_TAGGING job.")
+class FeedbackTaggingResult:
+    matched: int = strawberry.field(description="Tickets the filter matched.")
+    tagged: int = strawberry.field(description="Tickets written (sentiment, language, tags).")
+    agent_tags_kept: int = strawberry.field(description="Tickets whose agent tags were kept.")
+
+
+@strawberry.type(description="The result of a TAGGER_TRAINING job.")
+class TaggerTrainingResult:
+    activated: bool = strawberry.field(
+        description="True if the new version beat the active one and replaced it."
+    )
+    model_id: strawberry.Private[ObjectId]
+
+    @strawberry.field
+    async def model(
+        self, info: Info
+    ) -> Annotated[TaggerModel, strawberry.lazy("app.tagging.graphql")] | None:
+        from app.tagging.graphql import load_tagger_model
+
+        return await load_tagger_model(info, self.model_id)
+
+
+@strawberry.type(description="Top terms of a suggested topic in one language.")
+class LanguageTerms:
+    language: str
+    terms: list[str]
+
+
+@strawberry.type(description="A cluster of feedback no tag fits well: a candidate new tag.")
+class TopicSuggestion:
+    suggested_name: str
+    size: int = strawberry.field(description="Tickets in the cluster.")
+    terms: list[LanguageTerms]
+    ticket_ids: strawberry.Private[list[ObjectId]]
+
+    @strawberry.field(description="The tickets closest to the cluster's centre.")
+    async def example_tickets(
+        self, info: Info
+    ) -> list[Annotated[Ticket, strawberry.lazy("app.tickets.graphql")]]:
+        from app.tickets.graphql import load_ticket
+
+        tickets = [await load_ticket(info, ticket_id) for ticket_id in self.ticket_ids]
+        return [ticket for ticket in tickets if ticket is not None]
+
+
+@strawberry.type(description="The result of a TOPIC_DISCOVERY job.")
+class TopicDiscoveryResult:
+    since: datetime
+    tickets_considered: int = strawberry.field(
+        description="Tagged tickets since `since` whose best tag is below 0.6 confidence."
+    )
+    suggestions: list[TopicSuggestion] = strawberry.field(description="Largest first.")
+
+
 JobResult = Annotated[
-    SegmentationResult | ImportResult, strawberry.union("JobResult", description="Per kind.")
+    SegmentationResult
+    | ImportResult
+    | FeedbackTaggingResult
+    | TaggerTrainingResult
+    | TopicDiscoveryResult,
+    strawberry.union("JobResult", description="Per kind."),
 ]
 
 
@@ -136,6 +198,32 @@ class Job(Node):
                 updated=result["updated"],
                 failed=result["failed"],
                 failures=[ImportFailure(**failure) for failure in result["failures"]],
+            )
+        if self.kind is JobKind.FEEDBACK_TAGGING:
+            return FeedbackTaggingResult(
+                matched=result["matched"],
+                tagged=result["tagged"],
+                agent_tags_kept=result["agentTagsKept"],
+            )
+        if self.kind is JobKind.TAGGER_TRAINING:
+            return TaggerTrainingResult(activated=result["activated"], model_id=result["modelId"])
+        if self.kind is JobKind.TOPIC_DISCOVERY:
+            return TopicDiscoveryResult(
+                since=result["since"],
+                tickets_considered=result["considered"],
+                suggestions=[
+                    TopicSuggestion(
+                        suggested_name=s["name"],
+                        size=s["size"],
+                        terms=[
+                            LanguageTerms(language=language, terms=terms)
+                            for language, terms in s["terms"].items()
+                            if terms
+                        ],
+                        ticket_ids=s["ticketIds"],
+                    )
+                    for s in result["suggestions"]
+                ],
             )
         return None
 

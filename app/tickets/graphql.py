@@ -33,6 +33,8 @@ from app.graphql.permissions import EVERYONE, TICKET_WRITERS, allow
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.orders.graphql import Order, load_order
 from app.paging import PageRequest
+from app.tagging.sentiment import Sentiment
+from app.tagging.tagger import TagSource
 from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService
@@ -43,6 +45,12 @@ strawberry.enum(TicketType, description="What the customer came for.")
 strawberry.enum(TicketStatus, description="Where a ticket stands; CLOSED is final.")
 strawberry.enum(TicketPriority)
 strawberry.enum(Channel, description="How the ticket reached us.")
+strawberry.enum(Sentiment, description="How the customer feels, from what they wrote.")
+strawberry.enum(
+    TagSource,
+    description="Who tagged: RULE = taxonomy keywords, MODEL = the trained tagger, AGENT = a "
+    "person (never overwritten by automatic tagging).",
+)
 
 
 @strawberry.enum(description="Fields tickets can be sorted by.")
@@ -65,7 +73,11 @@ class TicketFilter:
     priority: list[TicketPriority] | None = None
     channel: list[Channel] | None = None
     customer_id: strawberry.ID | None = None
-    tags: TagFilter | None = None
+    tags: TagFilter | None = strawberry.field(default=None, description="By tag name.")
+    sentiment: list[Sentiment] | None = None
+    language: list[str] | None = strawberry.field(
+        default=None, description="ISO codes: en, zh, und."
+    )
     created_at: DateTimeFilter | None = None
 
     def to_query(self) -> dict[str, Any]:
@@ -76,7 +88,9 @@ class TicketFilter:
         query.one_of("channel", self.channel, "channel")
         if self.customer_id is not None:
             query.add("customerId", decode_id_or_raise(self.customer_id, "Customer"))
-        query.tags("tags", self.tags, "tags")
+        query.tags("tags.name", self.tags, "tags")
+        query.one_of("sentiment.label", self.sentiment, "sentiment")
+        query.one_of("language", self.language, "language")
         query.times("createdAt", self.created_at)
         return query.build()
 
@@ -86,7 +100,34 @@ class TicketMessage:
     author: str
     body: str
     internal: bool = strawberry.field(description="Internal notes are never shown to the customer.")
+    from_customer: bool = strawberry.field(
+        description="Written by the customer (their messages are tagged as feedback)."
+    )
     at: datetime
+
+    @classmethod
+    def from_document(cls, doc: Document) -> TicketMessage:
+        return cls(
+            author=doc["author"],
+            body=doc["body"],
+            internal=doc["internal"],
+            from_customer=doc.get("fromCustomer", False),
+            at=doc["at"],
+        )
+
+
+@strawberry.type(description="A topic tag on a ticket.")
+class TicketTag:
+    name: str
+    confidence: float = strawberry.field(description="0-1; agent tags are 1.")
+    source: TagSource
+
+
+@strawberry.type(description="The sentiment of what the customer wrote.")
+class TicketSentiment:
+    label: Sentiment
+    score: float = strawberry.field(description="-1 (very negative) to 1 (very positive).")
+    confidence: float = strawberry.field(description="0-1: how sure the label is.")
 
 
 @strawberry.type
@@ -101,7 +142,13 @@ class Ticket(Node):
     priority: TicketPriority
     assignee: str | None
     messages: list[TicketMessage]
-    tags: list[str]
+    tags: list[TicketTag] = strawberry.field(
+        description="Topic tags, most confident first; empty until tagged (seconds after a change)."
+    )
+    language: str = strawberry.field(description="ISO code: en, zh, or und when unknown.")
+    sentiment: TicketSentiment | None = strawberry.field(
+        description="Null until the ticket is first tagged."
+    )
     created_at: datetime
     updated_at: datetime
     first_response_at: datetime | None
@@ -123,8 +170,21 @@ class Ticket(Node):
             status=TicketStatus(doc["status"]),
             priority=TicketPriority(doc["priority"]),
             assignee=doc.get("assignee"),
-            messages=[TicketMessage(**message) for message in doc.get("messages", [])],
-            tags=doc.get("tags", []),
+            messages=[TicketMessage.from_document(m) for m in doc.get("messages", [])],
+            tags=[
+                TicketTag(
+                    name=tag["name"], confidence=tag["confidence"], source=TagSource(tag["source"])
+                )
+                for tag in doc.get("tags", [])
+            ],
+            language=doc.get("language") or "und",
+            sentiment=TicketSentiment(
+                label=Sentiment(sentiment["label"]),
+                score=sentiment["score"],
+                confidence=sentiment["confidence"],
+            )
+            if (sentiment := doc.get("sentiment"))
+            else None,
             created_at=doc["createdAt"],
             updated_at=doc["updatedAt"],
             first_response_at=doc.get("firstResponseAt"),
@@ -176,12 +236,13 @@ class CreateTicketInput:
     priority: TicketPriority | None = None
 
 
-@strawberry.input(description="Only the fields given are changed; null assignee unassigns.")
+@strawberry.input(
+    description="Only the fields given are changed; null assignee unassigns. Tags: setTicketTags."
+)
 class UpdateTicketInput:
     status: TicketStatus | None = strawberry.UNSET
     priority: TicketPriority | None = strawberry.UNSET
     assignee: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
 
 
 @strawberry.input
@@ -276,7 +337,7 @@ class TicketMutation:
 
         async def update() -> Document:
             object_id = decode_input_id(id, TYPE_NAME, "id")
-            values = provided(input, "status", "priority", "assignee", "tags")
+            values = provided(input, "status", "priority", "assignee")
             return await service.update(object_id, values)
 
         target = Target(TicketRepository, id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -11,6 +12,8 @@ from app.db import Document
 from app.repository import Repository
 
 SORT_FIELDS = ("createdAt", "updatedAt", "priorityRank")
+TEXT_FIELDS = {"subject": 1, "body": 1, "messages": 1, "textRevision": 1, "tagsReviewed": 1}
+UNITS = {"DAY": "day", "WEEK": "week", "MONTH": "month"}
 
 
 class TicketRepository(Repository):
@@ -31,7 +34,20 @@ class TicketRepository(Repository):
         ),
         IndexModel([("status", ASCENDING), ("createdAt", DESCENDING)], name="status_createdAt"),
         IndexModel([("type", ASCENDING), ("createdAt", DESCENDING)], name="type_createdAt"),
-        IndexModel([("tags", ASCENDING)], name="tags"),
+        IndexModel([("tags.name", ASCENDING), ("createdAt", DESCENDING)], name="tag_createdAt"),
+        IndexModel(
+            [("sentiment.label", ASCENDING), ("createdAt", DESCENDING)],
+            name="sentiment_createdAt",
+        ),
+        IndexModel([("language", ASCENDING), ("createdAt", DESCENDING)], name="language_createdAt"),
+        # Tickets waiting for the automatic tagger; the partial index holds only those.
+        IndexModel(
+            [("tagPending", ASCENDING), ("_id", ASCENDING)],
+            name="tag_pending",
+            partialFilterExpression={"tagPending": True},
+        ),
+        # Backfill of tickets never tagged, in _id batches.
+        IndexModel([("taggedAt", ASCENDING), ("_id", ASCENDING)], name="taggedAt_id"),
         IndexModel([("orderId", ASCENDING)], name="order", sparse=True),
     )
 
@@ -48,11 +64,110 @@ class TicketRepository(Repository):
         guard: dict[str, Any],
         changes: dict[str, Any],
         push: dict[str, Any] | None = None,
+        inc: dict[str, int] | None = None,
     ) -> Document | None:
         """Apply changes if the ticket still matches ``guard`` (optimistic concurrency)."""
         update: dict[str, Any] = {"$set": changes}
         if push:
             update["$push"] = push
+        if inc:
+            update["$inc"] = inc
         return await self.collection.find_one_and_update(
             {"_id": ticket_id, **guard}, update, return_document=ReturnDocument.AFTER
         )
+
+    async def pending_tagging(self, limit: int) -> list[Document]:
+        """Tickets whose text changed since they were last tagged, oldest first."""
+        cursor = self.collection.find({"tagPending": True}, TEXT_FIELDS).sort("_id", ASCENDING)
+        return await cursor.limit(limit).to_list()
+
+    async def batch_after(
+        self, query: dict[str, Any], after: ObjectId | None, limit: int
+    ) -> list[Document]:
+        """The next ``limit`` tickets matching ``query`` by ``_id`` (backfills walk this way)."""
+        if after is not None:
+            query = {"$and": [query, {"_id": {"$gt": after}}]} if query else {"_id": {"$gt": after}}
+        cursor = self.collection.find(query, TEXT_FIELDS).sort("_id", ASCENDING).limit(limit)
+        return await cursor.to_list()
+
+    async def apply_tagging(self, ticket: Document, changes: dict[str, Any]) -> bool:
+        """Write tagging results unless the text or the agent's review changed meanwhile
+        (then the ticket stays pending and is tagged again from its new state)."""
+        guard = {
+            "_id": ticket["_id"],
+            "textRevision": ticket.get("textRevision"),
+            "tagsReviewed": ticket.get("tagsReviewed"),
+        }
+        result = await self.collection.update_one(guard, {"$set": {**changes, "tagPending": False}})
+        return result.matched_count > 0
+
+    async def set_agent_tags(
+        self, ticket_id: ObjectId, tags: list[Document], now: datetime
+    ) -> Document | None:
+        return await self.collection.find_one_and_update(
+            {"_id": ticket_id},
+            {"$set": {"tags": tags, "tagsReviewed": True, "updatedAt": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def feedback_periods(
+        self, query: dict[str, Any], interval: str, start: datetime, end: datetime
+    ) -> tuple[list[Document], list[Document]]:
+        """Per period: ticket counts by sentiment and the average score; and per period and
+        tag: counts, negative counts and the average score. Periods start on UTC midnight,
+        weeks on Monday."""
+        match = {"$and": [query, {"createdAt": {"$gte": start, "$lt": end}}]}
+        period = {
+            "$dateTrunc": {"date": "$createdAt", "unit": UNITS[interval], "startOfWeek": "monday"}
+        }
+
+        def count_if(label: str) -> dict[str, Any]:
+            return {"$sum": {"$cond": [{"$eq": ["$sentiment.label", label]}, 1, 0]}}
+
+        totals = await self.collection.aggregate(
+            [
+                {"$match": match},
+                {
+                    "$group": {
+                        "_id": period,
+                        "tickets": {"$sum": 1},
+                        "negative": count_if("NEGATIVE"),
+                        "neutral": count_if("NEUTRAL"),
+                        "positive": count_if("POSITIVE"),
+                        "averageScore": {"$avg": "$sentiment.score"},
+                    }
+                },
+                {"$sort": {"_id": 1}},
+            ]
+        )
+        by_tag = await self.collection.aggregate(
+            [
+                {"$match": match},
+                {"$unwind": "$tags"},
+                {
+                    "$group": {
+                        "_id": {"period": period, "tag": "$tags.name"},
+                        "tickets": {"$sum": 1},
+                        "negative": count_if("NEGATIVE"),
+                        "averageScore": {"$avg": "$sentiment.score"},
+                    }
+                },
+            ]
+        )
+        return await totals.to_list(), await by_tag.to_list()
+
+    async def poorly_tagged_since(
+        self, since: datetime, max_confidence: float, limit: int
+    ) -> list[Document]:
+        """Recent tickets no tag fits well: untagged, or every tag below ``max_confidence``
+        (agent-reviewed tickets excluded: a person already judged them)."""
+        cursor = self.collection.find(
+            {
+                "createdAt": {"$gte": since},
+                "taggedAt": {"$type": "date"},
+                "tagsReviewed": {"$ne": True},
+                "tags": {"$not": {"$elemMatch": {"confidence": {"$gte": max_confidence}}}},
+            },
+            {**TEXT_FIELDS, "number": 1, "language": 1},
+        ).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+        return await cursor.limit(limit).to_list()

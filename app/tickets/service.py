@@ -9,7 +9,6 @@ from bson import ObjectId
 
 from app.counters import CounterRepository
 from app.customers.repository import CustomerRepository
-from app.customers.service import clean_tags
 from app.db import Document, MongoDatabase
 from app.errors import ErrorCode, InputError
 from app.orders.repository import OrderRepository
@@ -20,6 +19,16 @@ from app.validation import Checker, check_transition
 MAX_BODY = 20_000
 MAX_MESSAGES = 500
 PRIORITY_RANK = {p: rank for rank, p in enumerate(TicketPriority)}
+# A new ticket waits for the automatic tagger (see app.tagging.auto), which runs on its own.
+UNTAGGED: dict[str, Any] = {
+    "tags": [],
+    "language": None,
+    "sentiment": None,
+    "tagsReviewed": False,
+    "textRevision": 1,
+    "tagPending": True,
+    "taggedAt": None,
+}
 
 
 class TicketService:
@@ -70,7 +79,7 @@ class TicketService:
             "priorityRank": PRIORITY_RANK[priority],
             "assignee": None,
             "messages": [],
-            "tags": [],
+            **UNTAGGED,
             "createdAt": created_at or now,
             "updatedAt": now,
             "firstResponseAt": None,
@@ -79,7 +88,7 @@ class TicketService:
         return await self.tickets.insert(document)
 
     async def update(self, ticket_id: ObjectId, values: dict[str, Any]) -> Document:
-        """Change status, priority, assignee or tags; only the fields given."""
+        """Change status, priority or assignee; only the fields given (tags: see tagging)."""
         check = Checker()
         ticket = await self._get(ticket_id)
         now = datetime.now(UTC)
@@ -99,8 +108,6 @@ class TicketService:
             changes["priorityRank"] = PRIORITY_RANK[values["priority"]]
         if "assignee" in values:
             changes["assignee"] = check.text("assignee", values["assignee"])
-        if "tags" in values:
-            changes["tags"] = clean_tags(check, "tags", values["tags"] or [])
         check.raise_if_any()
         return await self._apply(ticket, changes)
 
@@ -108,7 +115,8 @@ class TicketService:
         self, ticket_id: ObjectId, author: str, body: str, internal: bool
     ) -> Document:
         """Append a message. The first public reply by someone other than the customer sets
-        ``firstResponseAt``; closed tickets take no more messages."""
+        ``firstResponseAt``; a public message from the customer is feedback, so the ticket is
+        tagged again; closed tickets take no more messages."""
         check = Checker()
         author_text = check.text("author", author, required=True)
         body_text = check.text("body", body, required=True, max_length=MAX_BODY)
@@ -126,14 +134,21 @@ class TicketService:
             )
         now = datetime.now(UTC)
         changes: dict[str, Any] = {"updatedAt": now}
-        if (
-            not internal
-            and ticket["firstResponseAt"] is None
-            and not await self._is_customer(ticket, author_text or "")
-        ):
+        from_customer = not internal and await self._is_customer(ticket, author_text or "")
+        inc = None
+        if from_customer:
+            changes["tagPending"] = True
+            inc = {"textRevision": 1}
+        elif not internal and ticket["firstResponseAt"] is None:
             changes["firstResponseAt"] = now
-        message = {"author": author_text, "body": body_text, "internal": internal, "at": now}
-        return await self._apply(ticket, changes, push={"messages": message})
+        message = {
+            "author": author_text,
+            "body": body_text,
+            "internal": internal,
+            "fromCustomer": from_customer,
+            "at": now,
+        }
+        return await self._apply(ticket, changes, push={"messages": message}, inc=inc)
 
     async def _is_customer(self, ticket: Document, author: str) -> bool:
         customer = await self.customers.get(ticket["customerId"])
@@ -148,12 +163,16 @@ class TicketService:
         return ticket
 
     async def _apply(
-        self, ticket: Document, changes: dict[str, Any], push: dict[str, Any] | None = None
+        self,
+        ticket: Document,
+        changes: dict[str, Any],
+        push: dict[str, Any] | None = None,
+        inc: dict[str, int] | None = None,
     ) -> Document:
         # Guard on the version we checked (status and updatedAt) so a concurrent change is not
         # silently overwritten.
         guard = {"status": ticket["status"], "updatedAt": ticket["updatedAt"]}
-        updated = await self.tickets.update(ticket["_id"], guard, changes, push)
+        updated = await self.tickets.update(ticket["_id"], guard, changes, push, inc)
         if updated is None:
             raise InputError.one(
                 "id", ErrorCode.INVALID_TRANSITION, "The ticket changed meanwhile; reload it."

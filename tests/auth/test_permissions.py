@@ -37,6 +37,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "customer", "customerByEmail", "customers", "product", "products", "order",
             "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
             "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
+            "tags", "taggerModels", "feedbackSummary",
         )
     },
     ("Subscription", "jobProgress"): EVERYONE,
@@ -47,15 +48,17 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
         for name in (
             "createCustomer", "updateCustomer", "archiveCustomer", "restoreCustomer",
             "createProduct", "updateProduct", "createOrder", "updateOrderStatus",
+            "createTag", "updateTag", "archiveTag", "startTaggerTraining", "startFeedbackTagging",
         )
     },
     **{
         ("Mutation", name): TICKET_WRITE
-        for name in ("createTicket", "updateTicket", "addTicketMessage")
+        for name in ("createTicket", "updateTicket", "addTicketMessage", "setTicketTags")
     },
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
+    ("Mutation", "startTopicDiscovery"): frozenset({A, M, N}),
     ("Mutation", "createApiKey"): ADMIN,
     ("Mutation", "revokeApiKey"): ADMIN,
 }  # fmt: skip

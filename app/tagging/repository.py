@@ -1,0 +1,148 @@
+"""The taxonomy (``tags``), tagger model versions (``tagger_models`` + GridFS), and the
+examples agents confirmed (``tagging_examples``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bson import ObjectId
+from gridfs.asynchronous import AsyncGridFSBucket
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from app.db import Document, MongoDatabase
+from app.repository import Repository
+from app.tagging.seed import default_taxonomy
+
+MODEL_BUCKET = "tagger_models"
+
+
+class TagRepository(Repository):
+    collection_name = "tags"
+    indexes = (
+        IndexModel([("name", ASCENDING)], unique=True, name="name_unique"),
+        IndexModel([("archived", ASCENDING), ("name", ASCENDING)], name="archived_name"),
+    )
+
+    async def ensure_defaults(self, now: datetime) -> int:
+        """Load the shipped taxonomy into an empty collection; returns how many were added.
+
+        Only into an empty one: tags the users renamed or archived stay as they left them.
+        Two processes starting together are safe (unique names, upserts).
+        """
+        if await self.collection.find_one({}, {"_id": 1}, sort=[("name", ASCENDING)]):
+            return 0
+        added = 0
+        for tag in default_taxonomy():
+            result = await self.collection.update_one(
+                {"name": tag["name"]},
+                {"$setOnInsert": {**tag, "archived": False, "createdAt": now, "updatedAt": now}},
+                upsert=True,
+            )
+            added += result.upserted_id is not None
+        return added
+
+    async def listing(self, include_archived: bool) -> list[Document]:
+        query: Document = {} if include_archived else {"archived": False}
+        return await self.collection.find(query).sort("name", ASCENDING).to_list()
+
+    async def active(self) -> list[Document]:
+        return await self.listing(include_archived=False)
+
+    async def by_names(self, names: Sequence[str]) -> dict[str, Document]:
+        cursor = self.collection.find({"name": {"$in": list(names)}})
+        return {doc["name"]: doc async for doc in cursor}
+
+    async def count_all(self) -> int:
+        return await self.collection.count_documents({"name": {"$exists": True}})
+
+    async def insert(self, document: Document) -> Document | None:
+        """The new tag, or None when the name is taken."""
+        try:
+            result = await self.collection.insert_one(document)
+        except DuplicateKeyError:
+            return None
+        return {**document, "_id": result.inserted_id}
+
+    async def update(self, tag_id: ObjectId, changes: Document) -> Document | None:
+        """The changed tag; raises DuplicateKeyError when a rename collides."""
+        return await self.collection.find_one_and_update(
+            {"_id": tag_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+
+
+class TaggerModelRepository(Repository):
+    """Model versions with their evaluation; the weights live in GridFS. The active model is
+    the one activated last (one write activates, so no moment has two or none)."""
+
+    collection_name = "tagger_models"
+    indexes = (
+        IndexModel([("version", ASCENDING)], unique=True, name="version_unique"),
+        IndexModel([("activatedAt", DESCENDING)], name="activatedAt", sparse=True),
+        IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="createdAt_id"),
+        IndexModel([("jobId", ASCENDING)], name="job", sparse=True),
+    )
+
+    def __init__(self, db: MongoDatabase) -> None:
+        super().__init__(db)
+        self.files = AsyncGridFSBucket(db, bucket_name=MODEL_BUCKET)
+
+    async def active(self) -> Document | None:
+        return await self.collection.find_one(
+            {"activatedAt": {"$type": "date"}}, sort=[("activatedAt", DESCENDING)]
+        )
+
+    async def next_version(self) -> int:
+        latest = await self.collection.find_one({}, {"version": 1}, sort=[("version", DESCENDING)])
+        return (latest["version"] if latest else 0) + 1
+
+    async def by_job(self, job_id: ObjectId) -> Document | None:
+        return await self.collection.find_one({"jobId": job_id})
+
+    async def save(self, document: Document, weights: bytes) -> Document:
+        """Store the weights, then the version (a retried job reuses its version)."""
+        file_id = await self.files.upload_from_stream(f"tagger-v{document['version']}", weights)
+        stored = {**document, "fileId": file_id}
+        result = await self.collection.insert_one(stored)
+        return {**stored, "_id": result.inserted_id}
+
+    async def activate(self, model_id: ObjectId, now: datetime) -> None:
+        await self.collection.update_one({"_id": model_id}, {"$set": {"activatedAt": now}})
+
+    async def weights(self, document: Document) -> bytes:
+        stream = await self.files.open_download_stream(document["fileId"])
+        data: bytes = await stream.read()
+        return data
+
+
+class ExampleRepository(Repository):
+    """One training example per ticket an agent tagged: the ticket's text and the agent's
+    tags (an empty list says "none of the tags apply", which teaches too)."""
+
+    collection_name = "tagging_examples"
+    indexes = (IndexModel([("ticketId", ASCENDING)], unique=True, name="ticket_unique"),)
+
+    async def record(self, ticket_id: ObjectId, text: str, tags: list[str], now: datetime) -> None:
+        await self.collection.update_one(
+            {"ticketId": ticket_id},
+            {
+                "$set": {"text": text, "tags": tags, "source": "AGENT", "updatedAt": now},
+                "$setOnInsert": {"createdAt": now},
+            },
+            upsert=True,
+        )
+
+    async def everything(self) -> list[Document]:
+        # Sorted by the unique index, so the read is index-backed and the order stable.
+        cursor = self.collection.find({}, {"ticketId": 1, "text": 1, "tags": 1}).sort(
+            "ticketId", ASCENDING
+        )
+        return await cursor.to_list()
+
+    async def count_all(self) -> int:
+        return await self.collection.count_documents({"ticketId": {"$exists": True}})
+
+
+def keywords_of(tags: Sequence[Document]) -> dict[str, dict[str, list[str]]]:
+    return {tag["name"]: dict(tag.get("keywords") or {}) for tag in tags}
