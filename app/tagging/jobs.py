@@ -20,7 +20,7 @@ from app.tagging.repository import (
     keywords_of,
 )
 from app.tagging.seed import seed_examples
-from app.tagging.service import TaggingService, active_model, feedback_text
+from app.tagging.service import TaggingService, active_model, feedback_text, remember_model
 from app.tagging.training import merge, train_and_compare
 from app.tickets.repository import TicketRepository
 
@@ -82,8 +82,9 @@ async def train_version(
     agent_rows = await ExampleRepository(db).everything()
     agent = [Example(row["text"], tuple(row["tags"])) for row in agent_rows]
     examples = merge(seed_examples(), agent, list(keywords))
-    _, incumbent = await active_model(db)
-    active = await models.active()
+    # The incumbent as stored now, not as cached: the new version must beat the real one.
+    active_id, incumbent = await active_model(db, max_age=0)
+    active = await models.get(active_id) if active_id else None
     if progress is not None:
         await progress(f"training on {len(examples):,} examples")
     outcome = await run_cpu(train_and_compare, examples, keywords, incumbent)
@@ -111,6 +112,7 @@ async def train_version(
     saved = await models.save(document, await run_cpu(outcome.model.to_bytes))
     if outcome.better:
         await models.activate(saved["_id"], datetime.now(UTC))
+        remember_model(db, saved["_id"], outcome.model)
     return saved, outcome.better
 
 

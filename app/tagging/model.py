@@ -24,7 +24,8 @@ from app.tagging.rules import KeywordRules
 from app.tagging.text import model_text
 
 THRESHOLD = 0.5
-REGULARIZATION = 4.0  # inverse strength (scikit-learn's C)
+REGULARIZATION_DEFAULT = 4.0  # inverse strength (scikit-learn's C)
+REGULARIZATION = REGULARIZATION_DEFAULT
 RULE_WEIGHT = 1.0  # the keyword rules' verdict per tag, as one more feature column each
 MIN_POSITIVES = 3
 FORMAT = 1

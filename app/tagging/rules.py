@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.tagging.text import normalise
+from app.tagging.text import CJK, normalise
 
 # A keyword counts once however often it appears; more distinct keywords, more confidence.
 BASE_CONFIDENCE, STEP, MAX_CONFIDENCE = 0.5, 0.12, 0.9
@@ -20,18 +20,18 @@ class RuleTag:
 
 
 class KeywordRules:
-    """Matches each tag's keywords: English ones as whole words (plural and past forms too),
-    Chinese ones as substrings (Chinese has no spaces); both on every text, since tickets mix
-    languages."""
+    """Matches each tag's keywords: Chinese ones as substrings (Chinese has no spaces), Latin
+    ones as whole words with plural and past forms (also when listed under Chinese: "app" must
+    not match "wrapping"); all on every text, since tickets mix languages."""
 
     def __init__(self, keywords: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
         self.patterns: dict[str, re.Pattern[str]] = {}
         for name, by_language in keywords.items():
             alternatives = []
-            for language, phrases in by_language.items():
+            for phrases in by_language.values():
                 for phrase in sorted({normalise(p).strip() for p in phrases if p.strip()}):
                     escaped = re.escape(phrase)
-                    if language == "zh":
+                    if CJK.search(phrase):
                         alternatives.append(escaped)
                     else:
                         alternatives.append(rf"\b{escaped}{ENGLISH_SUFFIXES}\b")

@@ -10,6 +10,7 @@ complaint phrases ("still not", "want my money back", "还没收到"), emoji and
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -36,6 +37,9 @@ class SentimentResult:
     label: Sentiment
     score: float
     confidence: float
+
+
+Analyser = Callable[[str], SentimentResult]
 
 
 def _squash(total: float) -> float:

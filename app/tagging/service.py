@@ -58,12 +58,14 @@ _MODELS: dict[str, _Loaded] = {}
 _LOCK = asyncio.Lock()
 
 
-async def active_model(db: MongoDatabase) -> tuple[ObjectId | None, TopicModel | None]:
+async def active_model(
+    db: MongoDatabase, max_age: float = MODEL_CHECK_SECONDS
+) -> tuple[ObjectId | None, TopicModel | None]:
     """The active model of this database, loaded once per version and process; which version
-    is active is looked up at most every few seconds."""
+    is active is looked up when the last look is older than ``max_age`` seconds."""
     loop = asyncio.get_running_loop()
     cached = _MODELS.get(db.name)
-    if cached is not None and loop.time() - cached.checked < MODEL_CHECK_SECONDS:
+    if cached is not None and loop.time() - cached.checked < max_age:
         return cached.model_id, cached.model
     async with _LOCK:
         models = TaggerModelRepository(db)
@@ -78,6 +80,11 @@ async def active_model(db: MongoDatabase) -> tuple[ObjectId | None, TopicModel |
             model = await run_cpu(TopicModel.from_bytes, await models.weights(document))
         _MODELS[db.name] = _Loaded(model_id, model, loop.time())
         return model_id, model
+
+
+def remember_model(db: MongoDatabase, model_id: ObjectId, model: TopicModel) -> None:
+    """This process just activated ``model``: use it at once (others see it within seconds)."""
+    _MODELS[db.name] = _Loaded(model_id, model, asyncio.get_running_loop().time())
 
 
 def forget_models() -> None:

@@ -1,0 +1,112 @@
+"""Sentiment rules, language detection, keyword rules, and the stored model format."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.tagging.discovery import discover
+from app.tagging.language import detect_language
+from app.tagging.model import Example, TopicModel, train
+from app.tagging.rules import KeywordRules
+from app.tagging.seed import default_keywords, seed_examples
+from app.tagging.sentiment import Sentiment, analyse, baseline
+from app.tagging.training import is_held_out, merge
+
+N, Z, P = Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "ours", "lexicon_only"),
+    [
+        ("not happy at all", N, P),  # negation
+        ("I'm not disappointed, it works", P, N),
+        ("The box was nice but the item is broken", N, Z),  # contrast
+        ("Shipping was slow, but the quality is excellent", P, P),
+        ("I want my money back", N, Z),  # complaint phrase
+        ("Still not delivered after two weeks", N, Z),
+        ("arrived 😡", N, Z),  # emoji
+        ("thanks 👍👍", P, P),
+        ("thanks for nothing", N, P),  # sarcasm as a phrase
+        ("包装很好，但是有点失望", N, P),  # 但是 and a dampener
+        ("不满意", N, N),
+        ("一点都不好用", N, N),
+        ("还没收到货，怎么回事", N, Z),
+        ("客服态度很好，非常满意", P, P),
+        ("快递到了吗", Z, Z),  # 快递 is not 快 "fast"
+        ("When will my order ship?", Z, Z),
+    ],
+)
+def test_sentiment_rules(text: str, ours: Sentiment, lexicon_only: Sentiment) -> None:
+    result = analyse(text)
+    assert result.label is ours
+    assert baseline(text).label is lexicon_only
+    assert -1 <= result.score <= 1
+    assert 0 < result.confidence < 1
+
+
+def test_intensifiers_make_it_stronger_and_the_score_is_bounded() -> None:
+    assert analyse("very very bad").score < analyse("bad").score < 0
+    assert analyse("非常好").score > analyse("好").score > 0
+    assert analyse("terrible " * 200).score >= -1
+    assert analyse("").label is Z
+    assert analyse("").confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Where is my order?", "en"),
+        ("我的订单在哪里", "zh"),
+        ("我的iPhone充电器坏了", "zh"),
+        ("the 快递 still hasn't arrived", "en"),
+        ("asdf qwerty", "und"),
+        ("12345 !!!", "und"),
+        ("", "und"),
+    ],
+)
+def test_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_keyword_rules_match_words_forms_and_chinese_substrings() -> None:
+    rules = KeywordRules({"returns": {"en": ["refund"], "zh": ["退款", "app"]}})
+    assert [t.name for t in rules.match("Refunded yet?")] == ["returns"]
+    assert rules.match("refundable") == []  # not a form of the word
+    assert rules.match("gift wrapping") == []  # "app" is a word, not a substring
+    assert rules.match("我要退款")
+    assert rules.match("the App crashed")
+    two = rules.match("refund 退款")[0].confidence
+    assert two > rules.match("refund")[0].confidence
+
+
+def test_a_stored_model_predicts_exactly_as_trained() -> None:
+    model = train(seed_examples(), default_keywords())
+    texts = ["my card was charged twice", "快递还没到", "love it"]
+    restored = TopicModel.from_bytes(model.to_bytes())
+    assert restored.tags == model.tags
+    assert restored.threshold == model.threshold
+    np.testing.assert_allclose(restored.probabilities(texts), model.probabilities(texts))
+    with pytest.raises(ValueError, match="pickle"):
+        np.load(__import__("io").BytesIO(b"\x80\x04not a model"), allow_pickle=False)
+
+
+def test_training_needs_examples_of_a_tag() -> None:
+    with pytest.raises(ValueError, match="enough examples"):
+        train([Example("hello", ())] * 10, {"praise": {"en": ["thanks"]}})
+
+
+def test_held_out_examples_stay_held_out_and_agent_labels_win() -> None:
+    examples = list(seed_examples())
+    held = [e for e in examples if is_held_out(e)]
+    assert 0.1 < len(held) / len(examples) < 0.3
+    assert held == [e for e in examples if is_held_out(Example(e.text, ()))]  # text decides
+    text = examples[0].text
+    merged = merge(examples, [Example(text, ("pricing", "gone-tag"))], ["pricing", "praise"])
+    assert Example(text, ("pricing",)) in merged
+    assert len(merged) == len(examples)
+
+
+def test_discovery_needs_enough_text() -> None:
+    assert discover(["gift wrap"] * 3) == []
+    assert discover(["a", "b", "c", "d", "e", "f"]) == []

@@ -1,0 +1,93 @@
+"""startTaggerTraining: a version is stored with its scores and activated only if it beats the
+active one; every process then tags with the active version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.tagging import model as topic_model
+from tests import factories
+from tests.conftest import GraphQLClient
+from tests.tagging.conftest import run_job, tag_pending
+
+TRAIN = """mutation($input: StartTaggerTrainingInput) { startTaggerTraining(input: $input) {
+    job { id } userErrors { field code message } } }"""
+MODELS = """{ taggerModels(first: 10) { totalCount edges { node {
+    version active activatedAt threshold learnedTags shippedExamples agentExamples
+    trainingExamples heldOutExamples comparedWithVersion
+    evaluation { macroF1 microF1 examples tags { tag precision recall f1 support } }
+    comparedEvaluation { macroF1 } } } } }"""
+TICKET = """query($id: ID!) { ticket(id: $id) { tags { name source confidence } } }"""
+SET_TAGS = """mutation($id: ID!, $tags: [String!]!) { setTicketTags(ticketId: $id, tags: $tags) {
+    userErrors { code } } }"""
+
+
+async def train(gql: GraphQLClient, regularization: float, mp: pytest.MonkeyPatch) -> Any:
+    mp.setattr(topic_model, "REGULARIZATION", regularization)
+    return await run_job(gql, TRAIN, "startTaggerTraining")
+
+
+async def models(gql: GraphQLClient) -> dict[int, dict[str, Any]]:
+    edges = (await gql(MODELS))["taggerModels"]["edges"]
+    return {edge["node"]["version"]: edge["node"] for edge in edges}
+
+
+async def test_only_a_better_version_is_activated(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # v1 (more regularised) has only the keyword rules to beat; on the shipped data it does.
+    v1 = await train(gql, 1.0, monkeypatch)
+    assert v1 == {"activated": True, "model": {"version": 1, "active": True}}
+    # v2 (fitted as shipped) beats v1 on the same held-out examples: it takes over.
+    v2 = await train(gql, topic_model.REGULARIZATION_DEFAULT, monkeypatch)
+    assert v2 == {"activated": True, "model": {"version": 2, "active": True}}
+    # v3 (badly underfitted) is worse than v2: stored, not activated.
+    v3 = await train(gql, 0.001, monkeypatch)
+    assert v3 == {"activated": False, "model": {"version": 3, "active": False}}
+    # v4 is v2 again: no better than the active one, so v2 stays.
+    v4 = await train(gql, topic_model.REGULARIZATION_DEFAULT, monkeypatch)
+    assert v4["activated"] is False
+
+    listed = await models(gql)
+    assert [version for version, node in listed.items() if node["active"]] == [2]
+    assert listed[1]["comparedWithVersion"] is None  # the keyword rules
+    assert listed[2]["comparedWithVersion"] == 1
+    assert listed[3]["comparedWithVersion"] == listed[4]["comparedWithVersion"] == 2
+    for node in listed.values():
+        scores = node["evaluation"]
+        compared = node["comparedEvaluation"]["macroF1"]
+        assert (node["activatedAt"] is not None) == (scores["macroF1"] > compared)
+        assert 0 <= scores["microF1"] <= 1
+        assert {t["tag"] for t in scores["tags"]} == set(node["learnedTags"])
+        assert all(0 <= t["precision"] <= 1 and 0 <= t["recall"] <= 1 for t in scores["tags"])
+        assert node["trainingExamples"] + node["heldOutExamples"] == node["shippedExamples"]
+        assert node["heldOutExamples"] == scores["examples"] > 30
+    assert listed[2]["evaluation"]["macroF1"] == listed[4]["evaluation"]["macroF1"]
+    assert listed[3]["evaluation"]["macroF1"] < listed[2]["evaluation"]["macroF1"]
+
+
+async def test_the_active_version_tags_new_tickets_and_agent_examples_train_the_next(
+    gql: GraphQLClient,
+) -> None:
+    result = await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-1"})
+    assert result["activated"] is True
+    ada = await factories.customer(gql)
+    created = await factories.ticket(
+        gql, ada["id"], subject="Refund", body="I sent the jacket back, where is my refund?"
+    )
+    await tag_pending(gql.database)
+    tags = (await gql(TICKET, id=created["id"]))["ticket"]["tags"]
+    assert tags
+    assert tags[0]["name"] == "returns-refunds"
+    assert tags[0]["source"] == "MODEL"
+    assert all(tag["source"] == "MODEL" for tag in tags)  # every default tag was learned
+
+    await gql(SET_TAGS, id=created["id"], tags=["returns-refunds", "delivery-shipping"])
+    result = await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-2"})
+    listed = await models(gql)
+    assert listed[2]["agentExamples"] == 1
+    # The same key returns the same job: no third version.
+    await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-2"})
+    assert set(await models(gql)) == {1, 2}
