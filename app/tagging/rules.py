@@ -10,7 +10,8 @@ from app.tagging.text import CJK, normalise
 
 # A keyword counts once however often it appears; more distinct keywords, more confidence.
 BASE_CONFIDENCE, STEP, MAX_CONFIDENCE = 0.5, 0.12, 0.9
-ENGLISH_SUFFIXES = r"(?:s|es|ed|d|ing)?"
+WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+SUFFIXES = ("s", "es", "ed", "d", "ing")
 
 
 @dataclass(frozen=True)
@@ -19,35 +20,54 @@ class RuleTag:
     confidence: float
 
 
+def _forms(token: str) -> list[str]:
+    """The token and what it may be a plural, past or -ing form of."""
+    forms = [token]
+    for suffix in SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            forms.append(token[: -len(suffix)])
+    return forms
+
+
 class KeywordRules:
     """Matches each tag's keywords: Chinese ones as substrings (Chinese has no spaces), Latin
-    ones as whole words with plural and past forms (also when listed under Chinese: "app" must
-    not match "wrapping"); all on every text, since tickets mix languages."""
+    ones as whole words, the last word also in plural, past and -ing forms ("refunded"); a
+    Latin keyword listed under Chinese is a word too ("app" must not match "wrapping"). All
+    keywords run on every text, since tickets mix languages."""
 
     def __init__(self, keywords: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
-        self.patterns: dict[str, re.Pattern[str]] = {}
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.chinese: list[tuple[str, str]] = []
+        self.names: list[str] = []
         for name, by_language in keywords.items():
-            alternatives = []
+            found = False
             for phrases in by_language.values():
-                for phrase in sorted({normalise(p).strip() for p in phrases if p.strip()}):
-                    escaped = re.escape(phrase)
+                for phrase in {normalise(p).strip() for p in phrases if p.strip()}:
                     if CJK.search(phrase):
-                        alternatives.append(escaped)
-                    else:
-                        alternatives.append(rf"\b{escaped}{ENGLISH_SUFFIXES}\b")
-            if alternatives:
-                self.patterns[name] = re.compile("|".join(alternatives))
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.patterns)
+                        self.chinese.append((phrase, name))
+                        found = True
+                    elif words := tuple(WORD.findall(phrase)):
+                        self.phrases.setdefault(words, set()).add(name)
+                        found = True
+            if found:
+                self.names.append(name)
+        self.longest = max((len(p) for p in self.phrases), default=0)
 
     def match(self, text: str) -> list[RuleTag]:
         normal = normalise(text)
-        out = []
-        for name, pattern in self.patterns.items():
-            hits = {m.group() for m in pattern.finditer(normal)}
-            if hits:
-                confidence = min(BASE_CONFIDENCE + STEP * len(hits), MAX_CONFIDENCE)
-                out.append(RuleTag(name, round(confidence, 4)))
-        return out
+        hits: dict[str, set[object]] = {}
+        tokens = WORD.findall(normal)
+        for i in range(len(tokens)):
+            for size in range(1, min(self.longest, len(tokens) - i) + 1):
+                head = tuple(tokens[i : i + size - 1])
+                for form in _forms(tokens[i + size - 1]):
+                    for name in self.phrases.get((*head, form), ()):
+                        hits.setdefault(name, set()).add((*head, form))
+        for phrase, name in self.chinese:
+            if phrase in normal:
+                hits.setdefault(name, set()).add(phrase)
+        return [
+            RuleTag(name, round(min(BASE_CONFIDENCE + STEP * len(found), MAX_CONFIDENCE), 4))
+            for name in self.names
+            if (found := hits.get(name))
+        ]
