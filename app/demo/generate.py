@@ -328,7 +328,7 @@ def topic_weight(topic: str, kind: str, age_days: int) -> float:
     if topic == "delivery" and kind == "COMPLAINT" and 60 <= age_days < 120:
         return 5.0
     if topic == "technical" and kind == "COMPLAINT" and age_days < 35:
-        return 5.0
+        return 8.0
     if topic == "praise" and age_days < 60:
         return 2.0
     return 1.0
