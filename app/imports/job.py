@@ -37,7 +37,7 @@ from app.products.repository import ProductRepository
 from app.products.service import ProductService
 from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
-from app.tickets.service import MAX_BODY, PRIORITY_RANK
+from app.tickets.service import MAX_BODY, PRIORITY_RANK, UNTAGGED
 from app.validation import Checker
 
 MAX_REPORTED = 100
@@ -405,8 +405,15 @@ class TicketImporter(RowImporter):
             "resolvedAt": created
             if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
             else None,
+            "tagPending": True,  # new or changed text: the automatic tagger takes it from here
         }
-        defaults: Document = {"assignee": None, "messages": [], "tags": [], "firstResponseAt": None}
+        untagged = {k: v for k, v in UNTAGGED.items() if k != "tagPending"}
+        defaults: Document = {
+            "assignee": None,
+            "messages": [],
+            "firstResponseAt": None,
+            **untagged,
+        }
         return key, changes, defaults
 
     async def write(self, upserts: list[Upsert]) -> tuple[int, int]:

@@ -55,7 +55,6 @@ class _Loaded:
 
 
 _MODELS: dict[str, _Loaded] = {}
-_LOCK = asyncio.Lock()
 
 
 async def active_model(
@@ -67,19 +66,18 @@ async def active_model(
     cached = _MODELS.get(db.name)
     if cached is not None and loop.time() - cached.checked < max_age:
         return cached.model_id, cached.model
-    async with _LOCK:
-        models = TaggerModelRepository(db)
-        document = await models.active()
-        model_id = document["_id"] if document else None
-        cached = _MODELS.get(db.name)
-        if cached is not None and cached.model_id == model_id:
-            cached.checked = loop.time()
-            return model_id, cached.model
-        model = None
-        if document is not None:
-            model = await run_cpu(TopicModel.from_bytes, await models.weights(document))
-        _MODELS[db.name] = _Loaded(model_id, model, loop.time())
-        return model_id, model
+    # Two tasks may load the same version at once; both get the same model, nothing breaks.
+    models = TaggerModelRepository(db)
+    document = await models.active()
+    model_id = document["_id"] if document else None
+    if cached is not None and cached.model_id == model_id:
+        cached.checked = loop.time()
+        return model_id, cached.model
+    model = None
+    if document is not None:
+        model = await run_cpu(TopicModel.from_bytes, await models.weights(document))
+    _MODELS[db.name] = _Loaded(model_id, model, loop.time())
+    return model_id, model
 
 
 def remember_model(db: MongoDatabase, model_id: ObjectId, model: TopicModel) -> None:
@@ -101,7 +99,8 @@ async def current_tagger(db: MongoDatabase) -> tuple[Tagger, ObjectId | None]:
 def tagging_changes(
     ticket: Document, result: Tagging, model_id: ObjectId | None, now: datetime
 ) -> dict[str, Any]:
-    """The fields a tagging writes; an agent's tags are never replaced."""
+    """The fields a tagging writes; an agent's tags are never replaced (nor the free-form
+    tags tickets carried before tagging existed: plain strings, which people set)."""
     changes: dict[str, Any] = {
         "language": result.language,
         "sentiment": {
@@ -112,7 +111,8 @@ def tagging_changes(
         "taggedAt": now,
         "taggerModelId": model_id,
     }
-    if not ticket.get("tagsReviewed"):
+    legacy = any(isinstance(tag, str) for tag in ticket.get("tags", []))
+    if not ticket.get("tagsReviewed") and not legacy:
         changes["tags"] = [tag.to_document() for tag in result.tags]
     return changes
 

@@ -122,6 +122,12 @@ class TicketTag:
     confidence: float = strawberry.field(description="0-1; agent tags are 1.")
     source: TagSource
 
+    @classmethod
+    def from_document(cls, tag: Document | str) -> TicketTag:
+        if isinstance(tag, str):  # a free-form tag a person set before tagging existed
+            return cls(name=tag, confidence=1.0, source=TagSource.AGENT)
+        return cls(name=tag["name"], confidence=tag["confidence"], source=TagSource(tag["source"]))
+
 
 @strawberry.type(description="The sentiment of what the customer wrote.")
 class TicketSentiment:
@@ -171,12 +177,7 @@ class Ticket(Node):
             priority=TicketPriority(doc["priority"]),
             assignee=doc.get("assignee"),
             messages=[TicketMessage.from_document(m) for m in doc.get("messages", [])],
-            tags=[
-                TicketTag(
-                    name=tag["name"], confidence=tag["confidence"], source=TagSource(tag["source"])
-                )
-                for tag in doc.get("tags", [])
-            ],
+            tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
             language=doc.get("language") or "und",
             sentiment=TicketSentiment(
                 label=Sentiment(sentiment["label"]),

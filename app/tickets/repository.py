@@ -12,7 +12,14 @@ from app.db import Document
 from app.repository import Repository
 
 SORT_FIELDS = ("createdAt", "updatedAt", "priorityRank")
-TEXT_FIELDS = {"subject": 1, "body": 1, "messages": 1, "textRevision": 1, "tagsReviewed": 1}
+TEXT_FIELDS = {
+    "subject": 1,
+    "body": 1,
+    "messages": 1,
+    "tags": 1,
+    "textRevision": 1,
+    "tagsReviewed": 1,
+}
 UNITS = {"DAY": "day", "WEEK": "week", "MONTH": "month"}
 
 

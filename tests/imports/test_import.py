@@ -17,6 +17,7 @@ from app.jobs.handlers import HANDLERS
 from app.jobs.worker import Worker
 from app.settings import Settings
 from tests.conftest import GraphQLClient
+from tests.tagging.conftest import tag_pending
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schema" / "examples"
 IMPORT = """mutation($input: ImportDataInput!) { importData(input: $input) {
@@ -83,6 +84,10 @@ async def test_examples_import_and_reimport_creates_no_duplicates(gql: GraphQLCl
     }
     ticket = await gql('{ ticketByNumber(number: "TK-900001") { order { number } status } }')
     assert ticket["ticketByNumber"] == {"order": {"number": "SO-900001"}, "status": "RESOLVED"}
+    # Imported tickets wait for the automatic tagger like new ones.
+    assert await tag_pending(gql.database) == 2
+    tagged = await gql('{ ticketByNumber(number: "TK-900001") { language sentiment { label } } }')
+    assert tagged["ticketByNumber"]["sentiment"] is not None
     # New orders are numbered after the imported ones.
     counter = await gql.database.db.counters.find_one({"_id": "orders"})
     assert counter is not None

@@ -118,6 +118,22 @@ async def test_agent_tags_are_kept_by_automatic_tagging_and_become_examples(
     assert examples[0]["tags"] == []
 
 
+async def test_free_form_tags_from_before_tagging_are_kept(gql: GraphQLClient) -> None:
+    ada = await factories.customer(gql)
+    created = await factories.ticket(gql, ada["id"], subject="Late", body="Parcel is late")
+    # A ticket as stored before tags had a source: plain strings a person typed.
+    tickets = gql.database.db["tickets"]
+    await tickets.update_one(
+        {"subject": "Late"},
+        {"$set": {"tags": ["vip-customer"]}, "$unset": {"tagPending": "", "taggedAt": ""}},
+    )
+    result = await run_job(gql, BACKFILL, "startFeedbackTagging")
+    assert result["tagged"] == 1
+    after = await ticket(gql, created["id"])
+    assert after["tags"] == [{"name": "vip-customer", "confidence": 1.0, "source": "AGENT"}]
+    assert after["sentiment"]["label"] == "NEGATIVE"
+
+
 async def test_set_ticket_tags_refuses_unknown_and_archived_tags(gql: GraphQLClient) -> None:
     ada = await factories.customer(gql)
     created = await factories.ticket(gql, ada["id"])
