@@ -46,7 +46,9 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated origins allowed for CORS and websockets; empty: none.",
     )
-    embedded_worker: bool = Field(default=True, description="Run a job worker inside `crm serve`.")
+    embedded_worker: bool = Field(
+        default=True, description="Run a job worker and the automatic tagger inside `crm serve`."
+    )
     job_lease_seconds: float = Field(default=30.0, gt=0.1, le=3600)
     job_poll_seconds: float = Field(default=1.0, gt=0.01, le=60)
     job_retry_base_seconds: float = Field(default=5.0, ge=0, le=3600)

@@ -1,7 +1,8 @@
 """Ticket subjects and bodies for the demo data, in English and Chinese, written by us.
 
 Each entry: (ticket type, topic, subject, body). ``{product}``, ``{order}`` and ``{days}`` are
-filled in per ticket. Topics follow the feedback taxonomy the tagging work will use.
+filled in per ticket. Topics follow the default feedback taxonomy, except ``gift_wrapping``: no
+tag covers it, so topic discovery has something to find in the demo data.
 """
 
 from __future__ import annotations
@@ -117,6 +118,19 @@ ENGLISH: list[TicketText] = [
         "How to pair the {product}",
         "I can't figure out how to pair the {product} with my phone, the manual isn't clear. "
         "Any tips?",
+    ),
+    (
+        "CONSULTATION",
+        "gift_wrapping",
+        "Gift wrap for a present?",
+        "Could you gift wrap the {product} and add a small card with a message? "
+        "It's a birthday present for my sister.",
+    ),
+    (
+        "FEEDBACK",
+        "gift_wrapping",
+        "Gift wrapping option",
+        "I'd love a gift wrapping option at checkout, with a ribbon and a personal card.",
     ),
     (
         "FEEDBACK",
@@ -264,6 +278,13 @@ CHINESE: list[TicketText] = [
         "{product}非常好用！",
         "{product}质量很好，还提前一天送到了，非常满意，下次还会再买 👍",
     ),
+    (
+        "CONSULTATION",
+        "gift_wrapping",
+        "可以礼品包装吗",
+        "{product}是送朋友的生日礼物，可以帮忙礼品包装，再附一张贺卡吗？",
+    ),
+    ("FEEDBACK", "gift_wrapping", "希望有礼品包装", "送人的话没有礼品包装和贺卡不太方便。"),
     ("FEEDBACK", "praise", "客服很专业", "客服五分钟就帮我解决了问题，态度特别好，非常感谢！"),
     (
         "FEEDBACK",

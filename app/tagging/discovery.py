@@ -23,10 +23,10 @@ ENGLISH_WORD = re.compile(r"[a-z][a-z'\-]{2,}")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 EXTRA_STOP = frozenset(
     """please hi hello thanks thank order orders ordered just got get want would could can
-    it's i'm i've don't didn't doesn't can't won't still also really one two""".split()  # noqa: SIM905
+    it's i'm i've i'd don't didn't doesn't can't won't still also really one two""".split()  # noqa: SIM905
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | EXTRA_STOP
-CHINESE_STOP = frozenset("的了是我你他她们这那就都也还在有和吗呢吧啊很请一个不没到给要")
+CHINESE_STOP = frozenset("的了是我你他她们这那就都也还在有和吗呢吧啊很请一个不没到给要可以")
 MIN_DOCUMENTS, MIN_CLUSTER, MAX_CLUSTERS = 6, 3, 8
 TOP_TERMS, EXAMPLES = 8, 5
 
@@ -80,8 +80,13 @@ def discover(texts: Sequence[str], seed: int = 0) -> list[Cluster]:
                 break
             term = str(vocabulary[j])
             language = "zh" if CJK.match(term) else "en"
-            if len(by_language[language]) < TOP_TERMS:
+            if len(by_language[language]) < TOP_TERMS * 3:
                 by_language[language].append(term)
+        zh = by_language["zh"]
+        by_language = {
+            "en": by_language["en"][:TOP_TERMS],
+            "zh": [t for t in zh if not _bridges(t, zh)][:TOP_TERMS],
+        }
         similarity = np.asarray(matrix[members] @ centre).ravel()
         closest = members[np.argsort(-similarity)][:EXAMPLES]
         clusters.append(
@@ -94,6 +99,14 @@ def discover(texts: Sequence[str], seed: int = 0) -> list[Cluster]:
         )
     clusters.sort(key=lambda c: (-c.size, -c.cohesion))
     return clusters
+
+
+def _bridges(bigram: str, terms: list[str]) -> bool:
+    """A bigram straddling two other top terms ("品包" between "礼品" and "包装") is noise."""
+    others = [t for t in terms if t != bigram]
+    return any(t.endswith(bigram[0]) for t in others) and any(
+        t.startswith(bigram[1]) for t in others
+    )
 
 
 def _cluster(matrix: object, seed: int) -> tuple[np.ndarray, np.ndarray]:
