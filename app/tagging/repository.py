@@ -140,9 +140,6 @@ class ExampleRepository(Repository):
         )
         return await cursor.to_list()
 
-    async def count_all(self) -> int:
-        return await self.collection.count_documents({"ticketId": {"$exists": True}})
-
 
 def keywords_of(tags: Sequence[Document]) -> dict[str, dict[str, list[str]]]:
     return {tag["name"]: dict(tag.get("keywords") or {}) for tag in tags}

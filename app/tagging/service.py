@@ -132,11 +132,12 @@ class TaggingService:
         tagger, model_id = await current_tagger(self.db)
         results = await run_cpu(tagger.tag_many, [feedback_text(t) for t in tickets])
         now = datetime.now(UTC)
-        written = 0
-        for ticket, result in zip(tickets, results, strict=True):
-            changes = tagging_changes(ticket, result, model_id, now)
-            written += await self.tickets.apply_tagging(ticket, changes)
-        return written
+        return await self.tickets.apply_tagging(
+            [
+                (ticket, tagging_changes(ticket, result, model_id, now))
+                for ticket, result in zip(tickets, results, strict=True)
+            ]
+        )
 
     async def set_ticket_tags(self, ticket_id: ObjectId, names: Sequence[str]) -> Document:
         """An agent's tags replace the ticket's topic tags and become a training example."""

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument, UpdateOne
 
 from app.db import Document
 from app.repository import Repository
@@ -97,16 +97,27 @@ class TicketRepository(Repository):
         cursor = self.collection.find(query, TEXT_FIELDS).sort("_id", ASCENDING).limit(limit)
         return await cursor.to_list()
 
-    async def apply_tagging(self, ticket: Document, changes: dict[str, Any]) -> bool:
-        """Write tagging results unless the text or the agent's review changed meanwhile
-        (then the ticket stays pending and is tagged again from its new state)."""
-        guard = {
-            "_id": ticket["_id"],
-            "textRevision": ticket.get("textRevision"),
-            "tagsReviewed": ticket.get("tagsReviewed"),
-        }
-        result = await self.collection.update_one(guard, {"$set": {**changes, "tagPending": False}})
-        return result.matched_count > 0
+    async def apply_tagging(self, results: list[tuple[Document, dict[str, Any]]]) -> int:
+        """Write tagging results (ticket as read, changes) in one bulk write; returns how many
+        were written. A ticket whose text or agent review changed meanwhile is skipped and
+        stays pending, to be tagged again from its new state."""
+        if not results:
+            return 0
+        outcome = await self.collection.bulk_write(
+            [
+                UpdateOne(
+                    {
+                        "_id": ticket["_id"],
+                        "textRevision": ticket.get("textRevision"),
+                        "tagsReviewed": ticket.get("tagsReviewed"),
+                    },
+                    {"$set": {**changes, "tagPending": False}},
+                )
+                for ticket, changes in results
+            ],
+            ordered=False,
+        )
+        return outcome.matched_count
 
     async def set_agent_tags(
         self, ticket_id: ObjectId, tags: list[Document], now: datetime
