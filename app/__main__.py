@@ -1,4 +1,4 @@
-"""The ``crm`` command line: serve, worker, seed, import, create-api-key, revoke-api-key,
+"""The ``crm`` command line: serve, db, worker, seed, import, create-api-key, revoke-api-key,
 export-schema."""
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings, seed_if_empty=args.seed_if_empty)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from app.core.store_server import run
+
+    data_file = args.data_file or settings.data_file
+    return run(data_file, args.port, stop_with_parent=args.stop_with_parent)
 
 
 async def _with_database[T](settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
@@ -169,6 +176,14 @@ def parser() -> argparse.ArgumentParser:
         "--seed-if-empty", action="store_true", help="load demo data when the store has none"
     )
     serve.set_defaults(run=_serve)
+    db = commands.add_parser(
+        "db",
+        help="serve the embedded store (CRM_DATA_FILE) in the foreground; other commands join it",
+    )
+    db.add_argument("--data-file", help="default: CRM_DATA_FILE (.data/crm.sqlite)")
+    db.add_argument("--port", type=int, default=0, help="loopback port (default: any free one)")
+    db.add_argument("--stop-with-parent", action="store_true", help=argparse.SUPPRESS)
+    db.set_defaults(run=_db)
     seed = commands.add_parser(
         "seed",
         help="load demo data into an empty store (not while a server holds the embedded store)",

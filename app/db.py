@@ -1,81 +1,24 @@
-"""The MongoDB client of the process, and the embedded mongoeco server used when no URL is set.
-
-The embedded server runs on its own thread and event loop: mongoeco executes queries in Python,
-and on the API's loop that work would stall every request. Its data belongs to this process.
-"""
+"""The MongoDB client of the process: MongoDB at ``CRM_MONGODB_URL``, or the embedded store
+(a ``crm db`` process, joined or started; see ``app.core.store``) when no URL is set."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
 
+from app.core.store import EmbeddedStore
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 MongoDatabase = AsyncDatabase[Document]
-
-
-class EmbeddedServer:
-    """A mongoeco wire server on a private thread; ``start`` returns its mongodb:// URI."""
-
-    def __init__(self, data_file: str) -> None:
-        self._data_file = data_file
-        self._ready: concurrent.futures.Future[str] = concurrent.futures.Future()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._run, name="mongoeco-server", daemon=True)
-
-    def start(self) -> str:
-        self._thread.start()
-        return self._ready.result(timeout=30)
-
-    def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(timeout=10)
-
-    def _engine(self) -> Any:
-        from mongoeco.engines.memory import MemoryEngine
-        from mongoeco.engines.sqlite import SQLiteEngine
-
-        if self._data_file == ":memory:":
-            return MemoryEngine()
-        Path(self._data_file).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(self._data_file)
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as error:
-            if not self._ready.done():
-                self._ready.set_exception(error)
-            else:
-                log.exception("embedded MongoDB server stopped with an error")
-
-    async def _serve(self) -> None:
-        from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
-
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        proxy = AsyncMongoEcoProxyServer(engine=self._engine(), host="127.0.0.1", port=0)
-        await proxy.start()
-        try:
-            self._ready.set_result(proxy.address.uri)
-            await self._stop.wait()
-        finally:
-            await proxy.close()
 
 
 class HasIndexes(Protocol):
@@ -94,7 +37,7 @@ class Database:
 
     client: AsyncMongoClient[Document]
     db: MongoDatabase
-    embedded: EmbeddedServer | None = None
+    embedded: EmbeddedStore | None = None
 
     @classmethod
     async def connect(
@@ -104,9 +47,16 @@ class Database:
         embedded = None
         url = settings.mongodb_url
         if url is None:
-            embedded = EmbeddedServer(settings.data_file)
-            url = embedded.start()
-            log.info("embedded MongoDB (mongoeco) at %s, data in %s", url, settings.data_file)
+            embedded = await EmbeddedStore.open(settings.data_file)
+            url = embedded.uri
+            how = "started" if embedded.started_here else "joined"
+            log.info(
+                "embedded store (mongoeco, pid %d) %s: %s on 127.0.0.1:%d",
+                embedded.record.pid,
+                how,
+                settings.data_file,
+                embedded.record.port,
+            )
         client: AsyncMongoClient[Document] = AsyncMongoClient(
             url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=list(listeners)
         )
@@ -130,4 +80,4 @@ class Database:
     async def close(self) -> None:
         await self.client.close()
         if self.embedded is not None:
-            self.embedded.stop()
+            await self.embedded.close()

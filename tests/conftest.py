@@ -30,7 +30,8 @@ from pymongo.monitoring import (
 from app.asgi import REPOSITORIES, create_app
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
-from app.db import Database, EmbeddedServer
+from app.core.store import MEMORY, EmbeddedStore
+from app.db import Database
 from app.graphql.context import Context
 from app.schema import create_schema
 from app.settings import Settings
@@ -112,14 +113,14 @@ def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
 
 
 @pytest.fixture(scope="session")
-def mongo_url() -> Iterator[str]:
+async def mongo_url() -> AsyncIterator[str]:
     url = os.environ.get("CRM_TEST_MONGODB_URL")
     if url:
         yield url
         return
-    server = EmbeddedServer(":memory:")
-    yield server.start()
-    server.stop()
+    store = await EmbeddedStore.open(MEMORY)
+    yield store.uri
+    await store.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,215 @@
+"""The embedded store's server process (``crm db``): mongoeco's wire server on a loopback port.
+
+One process serves one data file, and every ``crm`` command of the machine talks to it through
+the MongoDB driver, as it would to a real server; its database work never runs in an API
+process. ``crm serve`` starts one when none is running (and stops it on exit); ``crm db`` runs
+one in the foreground.
+
+mongoeco answers the wire ``insert`` command by inserting its documents one at a time, and each
+single insert scans the whole collection (see the README's "Embedded store" section). Its own
+``insert_many`` takes a batch path without that scan, so the server routes ``insert`` commands
+there, through the public client and database API that the wire server is built on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.core.store import MEMORY, StoreBusy, StoreFiles, StoreRecord
+
+log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 5.0
+PARENT_CHECK_SECONDS = 0.5
+USER = "crm"
+WRITE_ERROR_FIELDS = ("index", "code", "errmsg", "keyPattern", "keyValue")
+
+
+class _Activity:
+    """Counts commands in progress, so shutdown can wait for writes to finish."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    @contextlib.contextmanager
+    def command(self) -> Any:
+        self.running += 1
+        self.idle.clear()
+        try:
+            yield
+        finally:
+            self.running -= 1
+            if self.running == 0:
+                self.idle.set()
+
+
+def _write_result(inserted: int, details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The reply MongoDB gives to an ``insert`` command: ``n`` and any write errors."""
+    reply: dict[str, Any] = {"n": inserted, "ok": 1.0}
+    if details and details.get("writeErrors"):
+        reply["writeErrors"] = [
+            {key: error[key] for key in WRITE_ERROR_FIELDS if key in error}
+            for error in details["writeErrors"]
+        ]
+    return reply
+
+
+class _Database:
+    """A mongoeco database whose wire ``insert`` commands take the batch insert path."""
+
+    def __init__(self, database: Any, activity: _Activity) -> None:
+        self._database = database
+        self._activity = activity
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database, name)
+
+    async def command(self, command: Any, *, session: Any = None, **kwargs: Any) -> Any:
+        with self._activity.command():
+            if isinstance(command, Mapping) and next(iter(command), None) == "insert":
+                return await self._insert(command, session, kwargs)
+            return await self._database.command(command, session=session, **kwargs)
+
+    async def _insert(self, command: Mapping[str, Any], session: Any, kwargs: Any) -> Any:
+        from mongoeco.errors import BulkWriteError
+
+        documents = command.get("documents")
+        ordered = command.get("ordered", True)
+        if not isinstance(documents, list) or not documents or not isinstance(ordered, bool):
+            # Malformed: let mongoeco's own command handler word the error.
+            return await self._database.command(command, session=session, **kwargs)
+        collection = self._database.get_collection(command["insert"])
+        try:
+            result = await collection.insert_many(
+                documents,
+                ordered=ordered,
+                bypass_document_validation=bool(command.get("bypassDocumentValidation", False)),
+                session=session,
+            )
+        except BulkWriteError as error:
+            details: dict[str, Any] = getattr(error, "details", None) or {}
+            return _write_result(details.get("nInserted", 0), details)
+        return _write_result(len(result.inserted_ids), None)
+
+
+def _client(engine: Any, activity: _Activity) -> Any:
+    from mongoeco.api import AsyncMongoClient
+
+    class Client(AsyncMongoClient):
+        def get_database(self, name: str, **options: Any) -> Any:
+            return _Database(super().get_database(name, **options), activity)
+
+    return Client(engine)
+
+
+def _engine(data_file: str) -> Any:
+    from mongoeco.engines.memory import MemoryEngine
+    from mongoeco.engines.sqlite import SQLiteEngine
+
+    if data_file == MEMORY:
+        return MemoryEngine()
+    Path(data_file).parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(data_file)
+
+
+async def serve(data_file: str, port: int, *, stop_with_parent: bool) -> None:
+    """Serve ``data_file`` until SIGTERM/SIGINT (or the parent process ends, if asked).
+
+    The first line on stdout is the store's record as JSON, once it accepts connections;
+    ``StoreBusy`` if another process serves the file already.
+    """
+    from mongoeco.wire.auth import WireAuthUser
+    from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
+
+    files = None if data_file == MEMORY else StoreFiles(data_file)
+    if files is not None:
+        files.lock()  # StoreBusy when another process holds it
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    activity = _Activity()
+    engine = _engine(data_file)
+    password = secrets.token_urlsafe(24)
+    try:
+        await engine.connect()
+        proxy = AsyncMongoEcoProxyServer(
+            client=_client(engine, activity),
+            host="127.0.0.1",
+            port=port,
+            auth_users=(WireAuthUser(USER, password, mechanisms=("SCRAM-SHA-256",)),),
+        )
+        address = await proxy.start()
+        record = StoreRecord(
+            pid=os.getpid(),
+            host=address.host,
+            port=address.port,
+            user=USER,
+            password=password,
+            data_file=data_file if files is None else str(files.data_file),
+            started_at=datetime.now(UTC).isoformat(),
+        )
+        if files is not None:
+            files.write_record(record)
+        if stop_with_parent:  # started by a command, which reads this line
+            print(json.dumps(record.to_json()), flush=True)
+        log.info(
+            "embedded store serving %s on %s:%d (credentials in %s); stop with Ctrl-C",
+            record.data_file,
+            address.host,
+            address.port,
+            "this process only" if files is None else files.record_path,
+        )
+        watch = (
+            asyncio.create_task(_stop_when_orphaned(stop, os.getppid()))
+            if stop_with_parent
+            else None
+        )
+        await stop.wait()
+        if watch is not None:
+            watch.cancel()
+        # Let writes in progress commit before the engine closes.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(activity.idle.wait(), DRAIN_SECONDS)
+        await proxy.close()
+    finally:
+        with contextlib.suppress(Exception):
+            await engine.disconnect()
+        if files is not None:
+            files.remove_record()
+            files.unlock()
+    log.info("embedded store stopped")
+
+
+async def _stop_when_orphaned(stop: asyncio.Event, parent: int) -> None:
+    """A store started for a command ends with it, even if that command was killed."""
+    while os.getppid() == parent:  # no event tells a process its parent died; poll
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PARENT_CHECK_SECONDS)
+        if stop.is_set():
+            return
+    log.warning("the process that started this store is gone; stopping")
+    stop.set()
+
+
+def run(data_file: str, port: int, *, stop_with_parent: bool) -> int:
+    """``crm db``: exit status 0 when stopped, 3 when another process serves the file."""
+    try:
+        asyncio.run(serve(data_file, port, stop_with_parent=stop_with_parent))
+    except StoreBusy as busy:
+        print(f"crm db: {busy}", file=sys.stderr)
+        return 3
+    return 0
