@@ -36,6 +36,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from pymongo.errors import ConnectionFailure, PyMongoError
 from strawberry.types.execution import ExecutionContext
 
 from app.graphql.context import Context
@@ -132,13 +133,15 @@ class QueryBudget(SchemaExtension):
             )
         try:
             principal = await context.principal()
+            if principal is None:
+                return None  # every field will refuse the anonymous caller anyway
+            decision = await context.get(RateLimitRepository).take(
+                principal.bucket, cost, self.settings.rate_limit_cost_per_minute, datetime.now(UTC)
+            )
         except GraphQLError as error:
             return error
-        if principal is None:
-            return None  # every field will refuse the anonymous caller anyway
-        decision = await context.get(RateLimitRepository).take(
-            principal.bucket, cost, self.settings.rate_limit_cost_per_minute, datetime.now(UTC)
-        )
+        except PyMongoError as error:
+            return driver_error(error, context.request_id)
         self.remaining = decision.remaining
         if decision.allowed:
             return None
@@ -193,6 +196,44 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+def driver_error(error: BaseException, request_id: str) -> GraphQLError:
+    """What a client sees of a database failure: a code and a request id, never the driver's
+    message (it names server addresses and the topology); the log keeps the detail."""
+    if isinstance(error, ConnectionFailure):
+        log.warning("request %s: database unavailable: %s", request_id, error)
+        return GraphQLError(
+            f"The database is unavailable; retry shortly (request {request_id}).",
+            extensions={"code": "DATABASE_UNAVAILABLE", "requestId": request_id},
+        )
+    log.error("request %s: database error: %s", request_id, error, exc_info=error)
+    return GraphQLError(
+        f"Unexpected database error (request {request_id}).",
+        extensions={"code": "INTERNAL", "requestId": request_id},
+    )
+
+
+class MaskDriverErrors(MaskErrors):
+    """In every environment: driver errors reach clients only as ``driver_error``."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=lambda error: isinstance(error.original_error, PyMongoError)
+        )
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", "unknown")
+        assert error.original_error is not None
+        masked = driver_error(error.original_error, request_id)
+        return GraphQLError(
+            masked.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=masked.extensions,
+        )
+
+
 def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories of the schema's extensions (one instance per request), in running order.
 
@@ -216,4 +257,6 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
     ]
     if settings.is_production:
         extensions.append(MaskUnexpectedErrors)
+    # Last in the list, so it sees the result first (extensions unwind in reverse).
+    extensions.append(MaskDriverErrors)
     return extensions
