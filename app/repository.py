@@ -9,7 +9,9 @@ from typing import Any, ClassVar
 from bson import ObjectId
 from pymongo import IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import OperationFailure
 
+from app.core.batches import chunks
 from app.db import Document, MongoDatabase
 from app.paging import (
     PageRequest,
@@ -68,18 +70,30 @@ class Repository:
     async def get(self, object_id: ObjectId) -> Document | None:
         return await self.collection.find_one({"_id": object_id})
 
+    async def find_in(
+        self, field: str, values: Sequence[Any], projection: dict[str, Any] | None = None
+    ) -> list[Document]:
+        """Documents whose ``field`` is one of ``values``, ``MAX_IN_VALUES`` per query."""
+        found: list[Document] = []
+        for part in chunks(list(dict.fromkeys(values))):
+            found += await self.collection.find({field: {"$in": list(part)}}, projection).to_list()
+        return found
+
     async def get_many(self, ids: Sequence[ObjectId]) -> list[Document | None]:
-        """Documents for ``ids`` in the same order, ``None`` where missing (one query)."""
-        found = {doc["_id"]: doc async for doc in self.collection.find({"_id": {"$in": list(ids)}})}
+        """Documents for ``ids`` in the same order, ``None`` where missing."""
+        found = {doc["_id"]: doc for doc in await self.find_in("_id", ids)}
         return [found.get(object_id) for object_id in ids]
 
     async def count(self, query: dict[str, Any]) -> int:
-        if "$text" in query:
-            # MongoDB counts $text matches with countDocuments, but the embedded mongoeco
-            # rejects $text inside aggregation and its SQLite engine ignores $text in the count
-            # command. Counting projected _ids is exact on all three; it costs O(matches).
+        if "$text" not in query:
+            return await self.collection.count_documents(query)
+        try:
+            return await self.collection.count_documents(query)
+        except OperationFailure:
+            # MongoDB counts $text matches natively (countDocuments is an aggregation whose
+            # first $match holds the $text); the embedded store refuses $text in aggregations.
+            # There, count the matching IDs: exact, at O(matches).
             return sum([1 async for _ in self.collection.find(query, {"_id": 1})])
-        return await self.collection.count_documents(query)
 
     async def exists(self, query: dict[str, Any]) -> bool:
         return await self.collection.find_one(query, {"_id": 1}) is not None

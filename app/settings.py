@@ -53,7 +53,16 @@ class Settings(BaseSettings):
     job_poll_seconds: float = Field(default=1.0, gt=0.01, le=60)
     job_retry_base_seconds: float = Field(default=5.0, ge=0, le=3600)
     write_batch_size: int = Field(
-        default=1000, ge=1, le=100_000, description="Documents per bulk write in jobs."
+        default=1000, ge=1, le=100_000, description="Most documents per bulk write in jobs."
+    )
+    write_batch_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="How long one bulk write of a job should take; batches are sized to it.",
+    )
+    keep_segmentation_runs: int = Field(
+        default=5, ge=1, le=1000, description="Complete segmentation runs kept; older go."
     )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")

@@ -64,7 +64,6 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("orders", ("number",)),
         ("tickets", ("number",)),
         ("jobs", ("idempotencyKey",)),
-        ("segment_assignments", ("runId", "customerId")),
         ("tags", ("name",)),
         ("tagger_models", ("version",)),
         ("tagging_examples", ("ticketId",)),

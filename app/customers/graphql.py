@@ -22,12 +22,15 @@ from app.graphql.common import (
     StringFilter,
     TagFilter,
     UserError,
+    filter_error,
     with_search,
 )
 from app.graphql.context import Info
 from app.graphql.mutations import Target, provided, run_mutation
 from app.graphql.pagination import (
     Connection,
+    connection,
+    fetch_page,
     load_by_id,
     page_request,
     sort_spec,
@@ -35,7 +38,7 @@ from app.graphql.pagination import (
 )
 from app.graphql.permissions import CRM_WRITERS, EVERYONE, MaskFor, allow, mask_email, mask_phone
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
-from app.paging import and_filters
+from app.paging import PageRequest
 
 if TYPE_CHECKING:
     from app.orders.graphql import Order, OrderFilter, OrderOrderBy
@@ -318,13 +321,32 @@ class CustomerQuery:
         filter = filter or CustomerFilter()
         query = with_search(filter.to_query(), search)
         if filter.segment is not None:
-            from app.segmentation.graphql import segment_members
-
-            members = await segment_members(info, filter.segment)
-            query = and_filters(query, {"_id": {"$in": members}})
+            return await segment_connection(info, filter.segment, query, request, order_by)
         sort = sort_spec(order_by, [("createdAt", -1)])
         repository = info.context.get(CustomerRepository)
         return await top_level_connection(repository, query, sort, request, Customer.from_document)
+
+
+async def segment_connection(
+    info: Info,
+    segment: SegmentFilterType,
+    query: dict[str, Any],
+    request: PageRequest,
+    order_by: list[CustomerOrderBy] | None,
+) -> Connection[Customer]:
+    """A segment's customers, in customer-ID order (they are paged through the segment)."""
+    from app.segmentation.graphql import segment_members
+    from app.segmentation.service import SegmentMembers
+
+    if order_by:
+        raise filter_error(
+            "orderBy cannot be combined with filter.segment: a segment's customers are listed "
+            "in ID order."
+        )
+    members = segment_members(segment)
+    service = info.context.get(SegmentMembers)
+    result = await fetch_page(lambda: service.page(members, query, request))
+    return connection(result, Customer.from_document, lambda: service.count(members, query))
 
 
 @strawberry.type

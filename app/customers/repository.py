@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument
 
 from app.db import Document
+from app.paging import and_filters
 from app.repository import Repository
 
 # Sort keys the API offers; each has an index ending in _id (keyset pagination).
@@ -42,8 +44,12 @@ class CustomerRepository(Repository):
         return await self.collection.find_one({"email": email})
 
     async def ids_by_emails(self, emails: list[str]) -> dict[str, ObjectId]:
-        cursor = self.collection.find({"email": {"$in": emails}}, {"email": 1})
-        return {doc["email"]: doc["_id"] async for doc in cursor}
+        found = await self.find_in("email", emails, {"email": 1})
+        return {doc["email"]: doc["_id"] for doc in found}
+
+    async def matching_ids(self, query: dict[str, Any], ids: Sequence[ObjectId]) -> list[Document]:
+        """The customers among ``ids`` (a bounded batch) that match ``query``."""
+        return await self.collection.find(and_filters(query, {"_id": {"$in": list(ids)}})).to_list()
 
     async def update(
         self, object_id: ObjectId, changes: dict[str, Any], *, guard: dict[str, Any] | None = None

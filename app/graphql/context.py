@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import AuthenticationFailed, authenticate
 from app.auth.roles import Principal
+from app.core.batches import MAX_IN_VALUES
 from app.db import MongoDatabase
 from app.settings import Settings
 
@@ -89,7 +90,8 @@ class Context:
     ) -> DataLoader[K, V]:
         """The request's DataLoader for ``key``, created with ``load`` on first use."""
         if key not in self._loaders:
-            self._loaders[key] = DataLoader(load_fn=load)
+            # Batches stay within the $in size every query is held to.
+            self._loaders[key] = DataLoader(load_fn=load, max_batch_size=MAX_IN_VALUES)
         loader: DataLoader[K, V] = self._loaders[key]
         return loader
 

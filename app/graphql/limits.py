@@ -25,6 +25,7 @@ from graphql import (
     Visitor,
     visit,
 )
+from pymongo.errors import ConnectionFailure, PyMongoError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -36,7 +37,6 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
-from pymongo.errors import ConnectionFailure, PyMongoError
 from strawberry.types.execution import ExecutionContext
 
 from app.graphql.context import Context

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.core.batches import BatchSizer
 from app.db import Document, MongoDatabase
 from app.jobs.queue import JobRepository
 from app.settings import Settings
@@ -42,6 +43,10 @@ class JobContext:
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = self.job["params"]
         return params
+
+    def batch_sizer(self) -> BatchSizer:
+        """Sizes this job's writes to ``CRM_WRITE_BATCH_SECONDS`` each."""
+        return BatchSizer(self.settings.write_batch_seconds, self.settings.write_batch_size)
 
     async def progress(
         self, done: int, total: int | None = None, message: str | None = None

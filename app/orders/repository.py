@@ -40,8 +40,8 @@ class OrderRepository(Repository):
         return await self.collection.find_one({"number": number})
 
     async def ids_by_numbers(self, numbers: list[str]) -> dict[str, Document]:
-        cursor = self.collection.find({"number": {"$in": numbers}}, {"number": 1, "customerId": 1})
-        return {doc["number"]: doc async for doc in cursor}
+        found = await self.find_in("number", numbers, {"number": 1, "customerId": 1})
+        return {doc["number"]: doc for doc in found}
 
     async def change_status(
         self, order_id: ObjectId, current: str, new: str, entry: dict[str, Any], now: datetime

@@ -34,4 +34,4 @@ class ProductRepository(Repository):
         )
 
     async def by_skus(self, skus: list[str]) -> dict[str, Document]:
-        return {doc["sku"]: doc async for doc in self.collection.find({"sku": {"$in": skus}})}
+        return {doc["sku"]: doc for doc in await self.find_in("sku", skus)}

@@ -20,6 +20,7 @@ from app.jobs.graphql import JobPayload, start_job
 from app.jobs.models import JobKind
 from app.segmentation.model import K_RANGE
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
+from app.segmentation.service import Members
 from app.validation import Checker
 
 TYPE_NAME = "SegmentationRun"
@@ -165,13 +166,11 @@ class SegmentFilter:
     rfm_groups: list[str] | None = None
 
 
-async def segment_members(info: Info, segment: SegmentFilter) -> list[ObjectId]:
-    run_id = decode_id_or_raise(segment.run_id, TYPE_NAME)
+def segment_members(segment: SegmentFilter) -> Members:
     check_list("segment.keys", segment.keys)
     check_list("segment.rfmGroups", segment.rfm_groups)
-    return await info.context.get(AssignmentRepository).customer_ids(
-        run_id, segment.keys, segment.rfm_groups
-    )
+    run_id = decode_id_or_raise(segment.run_id, TYPE_NAME)
+    return Members(run_id, segment.keys, segment.rfm_groups)
 
 
 @strawberry.input

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from bson import ObjectId
 
+from app.core.batches import in_timed_batches, retrying
 from app.cpu import run_cpu
 from app.customers.repository import CustomerRepository
 from app.db import Document, MongoDatabase
-from app.jobs.context import JobContext, JobFailed
+from app.jobs.context import JobCancelled, JobContext, JobFailed
+from app.jobs.models import TERMINAL, JobStatus
+from app.jobs.queue import JobRepository
 from app.orders.repository import OrderRepository
 from app.segmentation.model import FEATURES, NO_ORDERS, Features, Segmentation, explain, segment
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
@@ -79,16 +84,41 @@ async def run_segmentation(context: JobContext) -> Document:
     names = tuple(params.get("features") or FEATURES)
     run_id = context.job["_id"]  # one run per job: a retried job rewrites the same run
     runs = SegmentationRunRepository(context.db)
-    store = AssignmentRepository(context.db)
+    await prune(context, keep=context.settings.keep_segmentation_runs)
     await context.progress(0, None, "computing features in MongoDB")
     features, without, currency = await build_features(context.db, as_of)
     if len(features.customer_ids) < 2:
         raise JobFailed("NOT_ENOUGH_DATA", "Fewer than two customers have orders before asOf.")
     await context.progress(0, None, f"clustering {len(features.customer_ids):,} customers")
     result = await run_cpu(segment, features, params.get("k"), currency, names)
-    buyers = len(features.customer_ids)
-    total = buyers + len(without)
-    segments = [
+    total = len(features.customer_ids) + len(without)
+    await runs.start(
+        run_id,
+        {
+            "createdAt": context.job["createdAt"],
+            "asOf": as_of,
+            "k": result.k,
+            "silhouette": result.silhouette,
+            "customerCount": total,
+            "currency": currency,
+            "params": {"k": params.get("k"), "features": list(names)},
+        },
+    )
+    try:
+        await _write_assignments(context, run_id, features, without, result, currency)
+    except JobCancelled:
+        await _delete_run(context, run_id)  # a cancelled run leaves nothing behind
+        raise
+    await runs.complete(
+        run_id,
+        {"segments": _segments(result, len(without), total), "completedAt": datetime.now(UTC)},
+    )
+    await prune(context, keep=context.settings.keep_segmentation_runs)
+    return {"runId": run_id}
+
+
+def _segments(result: Segmentation, without: int, total: int) -> list[Document]:
+    segments: list[Document] = [
         {
             "key": s.key,
             "label": s.label,
@@ -110,28 +140,34 @@ async def run_segmentation(context: JobContext) -> Document:
                 "key": NO_ORDERS,
                 "label": "No purchases yet",
                 "rank": len(segments) + 1,
-                "size": len(without),
-                "share": len(without) / total,
-                "description": f"{len(without):,} customers with no orders yet: "
+                "size": without,
+                "share": without / total,
+                "description": f"{without:,} customers with no orders yet: "
                 "welcome them with a first-order offer.",
                 "centroid": None,
             }
         )
-    await runs.start(
-        run_id,
-        {
-            "createdAt": context.job["createdAt"],
-            "asOf": as_of,
-            "k": result.k,
-            "silhouette": result.silhouette,
-            "customerCount": total,
-            "currency": currency,
-            "params": {"k": params.get("k"), "features": list(names)},
-        },
-    )
-    batch = context.settings.write_batch_size
-    for start in range(0, total, batch):
-        rows = await run_cpu(assignments, features, result, currency, start, start + batch)
+    return segments
+
+
+async def _write_assignments(
+    context: JobContext,
+    run_id: ObjectId,
+    features: Features,
+    without: list[Any],
+    result: Segmentation,
+    currency: str,
+) -> None:
+    """Every customer's assignment, in writes sized by time; a retried attempt starts over
+    from nothing (its predecessor may have written part of the run)."""
+    store = AssignmentRepository(context.db)
+    await _delete_assignments(context, run_id)
+    buyers = len(features.customer_ids)
+    total = buyers + len(without)
+    sizer = context.batch_sizer()
+    chunk = context.settings.write_batch_size  # rows built at a time, off the event loop
+    for start in range(0, total, chunk):
+        rows = await run_cpu(assignments, features, result, currency, start, start + chunk)
         rows += [
             {
                 "customerId": customer_id,
@@ -139,9 +175,58 @@ async def run_segmentation(context: JobContext) -> Document:
                 "rfm": None,
                 "explanation": "No revenue orders before the run's asOf date.",
             }
-            for customer_id in without[max(start - buyers, 0) : max(start + batch - buyers, 0)]
+            for customer_id in without[max(start - buyers, 0) : max(start + chunk - buyers, 0)]
         ]
-        await store.write(run_id, rows)
-        await context.progress(min(start + batch, total), total, "writing assignments")
-    await runs.complete(run_id, {"segments": segments, "completedAt": datetime.now(UTC)})
-    return {"runId": run_id}
+
+        async def written(done: int, start: int = start) -> None:
+            await context.progress(start + done, total, "writing assignments")
+
+        await in_timed_batches(
+            rows,
+            sizer,
+            lambda batch: store.insert(run_id, batch),
+            written,
+            what="writing segment assignments",
+        )
+
+
+async def _delete_assignments(context: JobContext, run_id: ObjectId) -> None:
+    store = AssignmentRepository(context.db)
+    sizer = context.batch_sizer()
+    while True:
+        started = time.perf_counter()
+        deleted = await retrying(
+            lambda: store.delete_some(run_id, sizer.size), "deleting segment assignments"
+        )
+        if not deleted:
+            return
+        sizer.observe(deleted, time.perf_counter() - started)
+
+
+async def _delete_run(context: JobContext, run_id: ObjectId) -> None:
+    runs = SegmentationRunRepository(context.db)
+    await runs.mark_pruning([run_id])
+    await _delete_assignments(context, run_id)
+    await runs.delete(run_id)
+
+
+async def prune(context: JobContext, *, keep: int) -> int:
+    """Delete complete runs beyond the newest ``keep``, and runs whose job ended without
+    completing them (failed, cancelled, crashed); returns how many went."""
+    runs = SegmentationRunRepository(context.db)
+    old = await runs.complete_beyond(keep)
+    unfinished = await runs.unfinished()
+    jobs = await JobRepository(context.db).get_many(unfinished)
+    # A run's _id is its job's _id; this job's own run is being written.
+    dead = [
+        run_id
+        for run_id, job in zip(unfinished, jobs, strict=True)
+        if run_id != context.job["_id"] and (job is None or JobStatus(job["status"]) in TERMINAL)
+    ]
+    doomed = old + dead
+    if doomed:
+        await runs.mark_pruning(doomed)
+    for run_id in doomed:
+        await _delete_assignments(context, run_id)
+        await runs.delete(run_id)
+    return len(doomed)

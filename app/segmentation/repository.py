@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import BulkWriteError
 
+from app.core.batches import chunks
 from app.db import Document
 from app.repository import Repository
 
-BUILDING, COMPLETE = "BUILDING", "COMPLETE"
+BUILDING, COMPLETE, PRUNING = "BUILDING", "COMPLETE", "PRUNING"
+DUPLICATE_KEY = 11000
 
 
 class SegmentationRunRepository(Repository):
@@ -38,47 +41,109 @@ class SegmentationRunRepository(Repository):
             {"status": COMPLETE}, sort=[("createdAt", DESCENDING), ("_id", DESCENDING)]
         )
 
+    async def complete_beyond(self, keep: int, limit: int = 100) -> list[ObjectId]:
+        """Complete runs older than the newest ``keep``."""
+        cursor = self.collection.find(
+            {"status": COMPLETE}, {"_id": 1}, sort=[("createdAt", DESCENDING), ("_id", DESCENDING)]
+        )
+        documents = await cursor.skip(keep).limit(limit).to_list()
+        return [doc["_id"] for doc in documents]
+
+    async def unfinished(self, limit: int = 100) -> list[ObjectId]:
+        """Runs still building or being pruned (their jobs say whether they are alive)."""
+        cursor = self.collection.find(
+            {"status": {"$in": [BUILDING, PRUNING]}},
+            {"_id": 1},
+            sort=[("status", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)],
+        )
+        return [doc["_id"] for doc in await cursor.limit(limit).to_list()]
+
+    async def mark_pruning(self, run_ids: Sequence[ObjectId]) -> None:
+        """Readers see only COMPLETE runs: from here on, nobody reads these."""
+        await self.collection.update_many(
+            {"_id": {"$in": list(run_ids)}}, {"$set": {"status": PRUNING}}
+        )
+
+    async def delete(self, run_id: ObjectId) -> None:
+        await self.collection.delete_one({"_id": run_id})
+
+
+def assignment_id(run_id: ObjectId, customer_id: ObjectId) -> str:
+    """One assignment per run and customer: the ``_id`` says so, so a write repeated after a
+    timeout finds its documents there instead of adding copies."""
+    return f"{run_id}:{customer_id}"
+
 
 class AssignmentRepository(Repository):
     """One document per (run, customer); written in batches, read only once the run is
     COMPLETE, so readers never see a half-assigned run."""
 
     collection_name = "segment_assignments"
+    # No unique secondary index: the _id carries (run, customer), and the embedded store checks
+    # compound unique indexes by scanning the collection on every insert.
     indexes = (
+        IndexModel([("runId", ASCENDING), ("customerId", ASCENDING)], name="run_customer"),
         IndexModel(
-            [("runId", ASCENDING), ("customerId", ASCENDING)], unique=True, name="run_customer"
+            [("runId", ASCENDING), ("key", ASCENDING), ("customerId", ASCENDING)],
+            name="run_key_customer",
         ),
-        IndexModel([("runId", ASCENDING), ("key", ASCENDING)], name="run_key"),
-        IndexModel([("runId", ASCENDING), ("rfm.group", ASCENDING)], name="run_group"),
+        IndexModel(
+            [("runId", ASCENDING), ("rfm.group", ASCENDING), ("customerId", ASCENDING)],
+            name="run_group_customer",
+        ),
     )
 
-    async def write(self, run_id: ObjectId, rows: Sequence[Document]) -> None:
-        """Upsert a batch: running the same job twice writes the same documents."""
-        if rows:
-            await self.collection.bulk_write(
-                [
-                    UpdateOne(
-                        {"runId": run_id, "customerId": row["customerId"]},
-                        {"$set": {**row, "runId": run_id}},
-                        upsert=True,
-                    )
-                    for row in rows
-                ],
-                ordered=False,
-            )
+    async def insert(self, run_id: ObjectId, rows: Sequence[Document]) -> None:
+        """Insert a batch; documents already there (a repeated write) are left as they are."""
+        documents = [
+            {"_id": assignment_id(run_id, row["customerId"]), **row, "runId": run_id}
+            for row in rows
+        ]
+        try:
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            others = [e for e in error.details["writeErrors"] if e["code"] != DUPLICATE_KEY]
+            if others:
+                raise
+
+    async def delete_some(self, run_id: ObjectId, limit: int) -> int:
+        """Delete up to ``limit`` of the run's assignments; how many went."""
+        cursor = self.collection.find({"runId": run_id}, {"_id": 1}).limit(limit)
+        ids = [doc["_id"] async for doc in cursor]
+        if not ids:
+            return 0
+        result = await self.collection.delete_many({"_id": {"$in": ids}})
+        return result.deleted_count
 
     async def for_customers(
         self, run_id: ObjectId, customer_ids: Sequence[ObjectId]
     ) -> dict[Any, Document]:
-        cursor = self.collection.find({"runId": run_id, "customerId": {"$in": list(customer_ids)}})
-        return {doc["customerId"]: doc async for doc in cursor}
+        found: dict[Any, Document] = {}
+        for part in chunks(customer_ids):
+            cursor = self.collection.find({"runId": run_id, "customerId": {"$in": list(part)}})
+            found.update({doc["customerId"]: doc async for doc in cursor})
+        return found
 
-    async def customer_ids(
-        self, run_id: ObjectId, keys: list[str] | None, groups: list[str] | None
+    async def member_ids(
+        self,
+        run_id: ObjectId,
+        keys: list[str] | None,
+        groups: list[str] | None,
+        *,
+        after: ObjectId | None,
+        forward: bool,
+        limit: int,
     ) -> list[ObjectId]:
+        """The next ``limit`` customer IDs of the run's segments/groups, in ID order from
+        ``after`` (descending when not ``forward``)."""
         query: Document = {"runId": run_id}
         if keys is not None:
             query["key"] = {"$in": keys}
         if groups is not None:
             query["rfm.group"] = {"$in": groups}
-        return [doc["customerId"] async for doc in self.collection.find(query, {"customerId": 1})]
+        if after is not None:
+            query["customerId"] = {"$gt" if forward else "$lt": after}
+        cursor = self.collection.find(
+            query, {"customerId": 1}, sort=[("customerId", ASCENDING if forward else DESCENDING)]
+        )
+        return [doc["customerId"] async for doc in cursor.limit(limit)]

@@ -51,8 +51,7 @@ class TagRepository(Repository):
         return await self.listing(include_archived=False)
 
     async def by_names(self, names: Sequence[str]) -> dict[str, Document]:
-        cursor = self.collection.find({"name": {"$in": list(names)}})
-        return {doc["name"]: doc async for doc in cursor}
+        return {doc["name"]: doc for doc in await self.find_in("name", names)}
 
     async def count_all(self) -> int:
         return await self.collection.count_documents({"name": {"$exists": True}})

@@ -61,7 +61,9 @@ async def test_killed_worker_is_replaced_and_the_result_is_whole(
     assert (done["status"], done["attempts"], done["workerId"]) == ("SUCCEEDED", 2, "rescuer")
     assignments = AssignmentRepository(database.db)
     assert await assignments.count({"runId": job["_id"]}) == counts["customers"]
-    customer_ids = await assignments.customer_ids(job["_id"], None, None)
+    customer_ids = await assignments.member_ids(
+        job["_id"], None, None, after=None, forward=True, limit=10_000
+    )
     assert len(set(customer_ids)) == len(customer_ids) == counts["customers"]
     run = await SegmentationRunRepository(database.db).get(job["_id"])
     assert run is not None
