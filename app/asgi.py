@@ -29,6 +29,7 @@ from app.db import Database
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
+from app.imports.files import ImportFiles
 from app.jobs.handlers import HANDLERS
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
@@ -66,6 +67,7 @@ REPOSITORIES = (
     TagRepository,
     TaggerModelRepository,
     ExampleRepository,
+    ImportFiles,
 )
 
 

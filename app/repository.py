@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from bson import ObjectId
 from pymongo import IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import OperationFailure
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from app.core.batches import chunks
 from app.db import Document, MongoDatabase
@@ -22,6 +22,8 @@ from app.paging import (
     reverse,
     with_id,
 )
+
+DUPLICATE_KEY = 11000
 
 
 @dataclass(frozen=True)
@@ -52,20 +54,43 @@ class Repository:
     async def upsert_by(
         self, key: str, rows: Sequence[tuple[Any, Document, Document]]
     ) -> tuple[int, int]:
-        """Upsert ``(key value, $set, $setOnInsert)`` rows in one bulk write, in order.
+        """Write ``(key value, changes, defaults)`` rows: new keys are inserted (with
+        ``defaults``), known ones get ``changes`` set. Returns (inserted, updated): re-running
+        the same rows inserts nothing new.
 
-        Returns (inserted, updated): re-running the same rows inserts nothing new.
+        Inserts, not upserts: on the embedded store an upsert scans the collection, while a
+        batch insert stays flat. A key inserted by someone else meanwhile is updated instead.
         """
-        if not rows:
-            return 0, 0
-        result = await self.collection.bulk_write(
-            [
-                UpdateOne({key: value}, {"$set": changes, "$setOnInsert": defaults}, upsert=True)
-                for value, changes, defaults in rows
-            ],
-            ordered=True,
-        )
-        return result.upserted_count, result.matched_count
+        latest: dict[Any, tuple[Document, Document]] = {}
+        for value, changes, defaults in rows:  # a key given twice: its last row wins
+            earlier = latest.get(value)
+            latest[value] = (changes, earlier[1] if earlier else defaults)
+        found = await self.find_in(key, list(latest), {key: 1})
+        existing = {doc[key]: doc["_id"] for doc in found}
+        new = [
+            {**defaults, **changes, key: value}
+            for value, (changes, defaults) in latest.items()
+            if value not in existing
+        ]
+        inserted = len(new)
+        if new:
+            try:
+                await self.collection.insert_many(new, ordered=False)
+            except BulkWriteError as error:
+                if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
+                    raise
+                raced = [new[e["index"]] for e in error.details["writeErrors"]]
+                inserted -= len(raced)
+                found = await self.find_in(key, [doc[key] for doc in raced], {key: 1})
+                existing.update({doc[key]: doc["_id"] for doc in found})
+        updates = [
+            UpdateOne({"_id": existing[value]}, {"$set": changes})
+            for value, (changes, _) in latest.items()
+            if value in existing
+        ]
+        if updates:
+            await self.collection.bulk_write(updates, ordered=False)
+        return inserted, len(updates)
 
     async def get(self, object_id: ObjectId) -> Document | None:
         return await self.collection.find_one({"_id": object_id})

@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from gridfs.errors import NoFile
+
+from app.core.batches import in_timed_batches
 from app.counters import CounterRepository
 from app.cpu import run_cpu
 from app.customers.models import LifecycleStage
@@ -41,7 +44,6 @@ from app.tickets.service import MAX_BODY, PRIORITY_RANK, UNTAGGED
 from app.validation import Checker
 
 MAX_REPORTED = 100
-BATCH = 500
 NUMBERED = {"orders": re.compile(r"^SO-(\d{1,9})$"), "tickets": re.compile(r"^TK-(\d{1,9})$")}
 Upsert = tuple[Any, Document, Document]
 
@@ -125,11 +127,10 @@ class Importer(ABC):
 
 
 class RowImporter(Importer):
-    """One row, one document: batches of rows become batches of upserts."""
+    """One row, one document: batches of rows (sized by time) become batches of writes."""
 
     async def run(self, rows: list[tuple[int, Row]], context: JobContext, tally: Tally) -> None:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
+        async def write(batch: Sequence[tuple[int, Row]]) -> None:
             upserts = await self.upserts([r for r in batch if not r[1].get("__invalid__")], tally)
             for number, row in batch:
                 if row.get("__invalid__"):
@@ -139,7 +140,11 @@ class RowImporter(Importer):
             inserted, updated = await self.write(upserts)
             tally.imported += inserted
             tally.updated += updated
-            await context.progress(min(start + BATCH, len(rows)), len(rows), "importing")
+
+        async def written(done: int) -> None:
+            await context.progress(done, len(rows), "importing")
+
+        await in_timed_batches(rows, context.batch_sizer(), write, written, what="importing")
 
     @abstractmethod
     async def upserts(self, rows: Sequence[tuple[int, Row]], tally: Tally) -> list[Upsert]:
@@ -192,19 +197,24 @@ class OrderImporter(Importer):
             key = (as_text(row, "number") or "").upper()
             groups.setdefault(key, []).append((number, row))
         orders = list(groups.items())
-        done = 0
-        for start in range(0, len(orders), BATCH):
-            batch = orders[start : start + BATCH]
+        lines_before = [0]
+        for _, lines in orders:
+            lines_before.append(lines_before[-1] + len(lines))
+
+        async def write(batch: Sequence[tuple[str, list[tuple[int, Row]]]]) -> None:
             upserts = await self._orders(batch, tally)
             inserted, updated = await OrderRepository(self.db).upsert_by("number", upserts)
             tally.imported += inserted
             tally.updated += updated
-            done += sum(len(lines) for _, lines in batch)
-            await context.progress(done, len(rows), "importing")
+
+        async def written(done: int) -> None:
+            await context.progress(lines_before[done], len(rows), "importing")
+
+        await in_timed_batches(orders, context.batch_sizer(), write, written, what="importing")
         await _raise_counter(self.db, "orders", [key for key, _ in orders])
 
     async def _orders(
-        self, batch: list[tuple[str, list[tuple[int, Row]]]], tally: Tally
+        self, batch: Sequence[tuple[str, list[tuple[int, Row]]]], tally: Tally
     ) -> list[Upsert]:
         emails = {
             (as_text(r, "customerEmail") or "").lower() for _, lines in batch for _, r in lines
@@ -438,17 +448,21 @@ IMPORTERS: dict[str, type[Importer]] = {
 async def run_import(context: JobContext) -> Document:
     params = context.params
     entity, file_format = params["entity"], params["format"]
+    files = ImportFiles(context.db)
+    await files.sweep(datetime.now(UTC))
     try:
-        data = await ImportFiles(context.db).get(params["fileId"])
-    except Exception as error:  # gridfs.errors.NoFile and friends
-        raise JobFailed("FILE_MISSING", f"The uploaded file is gone: {error}") from None
+        data = await files.get(params["fileId"])
+    except NoFile:
+        raise JobFailed("FILE_MISSING", "The uploaded file is gone; upload it again.") from None
     await context.progress(0, None, "reading the file")
     try:
         rows = await run_cpu(read_rows, data, file_format, entity)
     except InvalidFile as error:
+        await files.delete(params["fileId"])
         raise JobFailed("INVALID_FILE", str(error)) from None
     tally = Tally()
     await IMPORTERS[entity](context.db).run(rows, context, tally)
+    await files.delete(params["fileId"])
     return {
         "entity": entity,
         "imported": tally.imported,

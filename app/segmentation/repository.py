@@ -11,10 +11,9 @@ from pymongo.errors import BulkWriteError
 
 from app.core.batches import chunks
 from app.db import Document
-from app.repository import Repository
+from app.repository import DUPLICATE_KEY, Repository
 
 BUILDING, COMPLETE, PRUNING = "BUILDING", "COMPLETE", "PRUNING"
-DUPLICATE_KEY = 11000
 
 
 class SegmentationRunRepository(Repository):
