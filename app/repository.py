@@ -54,43 +54,35 @@ class Repository:
     async def upsert_by(
         self, key: str, rows: Sequence[tuple[Any, Document, Document]]
     ) -> tuple[int, int]:
-        """Write ``(key value, changes, defaults)`` rows: new keys are inserted (with
-        ``defaults``), known ones get ``changes`` set. Returns (inserted, updated): re-running
-        the same rows inserts nothing new.
+        """Write ``(key value, changes, defaults)`` rows, ``key`` having a unique index: new
+        keys are inserted (with ``defaults``), known ones get ``changes`` set. Returns
+        (inserted, updated): re-running the same rows inserts nothing new.
 
-        Inserts, not upserts: on the embedded store an upsert scans the collection, while a
-        batch insert stays flat. A key inserted by someone else meanwhile is updated instead.
+        Inserts first, not upserts, and no lookup beforehand: on the embedded store upserts
+        and ``$in`` lookups scan the collection while a batch insert stays flat, so the
+        unique index tells which keys exist, and only those are looked up.
         """
         latest: dict[Any, tuple[Document, Document]] = {}
         for value, changes, defaults in rows:  # a key given twice: its last row wins
             earlier = latest.get(value)
             latest[value] = (changes, earlier[1] if earlier else defaults)
-        found = await self.find_in(key, list(latest), {key: 1})
-        existing = {doc[key]: doc["_id"] for doc in found}
-        new = [
-            {**defaults, **changes, key: value}
-            for value, (changes, defaults) in latest.items()
-            if value not in existing
-        ]
-        inserted = len(new)
-        if new:
-            try:
-                await self.collection.insert_many(new, ordered=False)
-            except BulkWriteError as error:
-                if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
-                    raise
-                raced = [new[e["index"]] for e in error.details["writeErrors"]]
-                inserted -= len(raced)
-                found = await self.find_in(key, [doc[key] for doc in raced], {key: 1})
-                existing.update({doc[key]: doc["_id"] for doc in found})
-        updates = [
-            UpdateOne({"_id": existing[value]}, {"$set": changes})
-            for value, (changes, _) in latest.items()
-            if value in existing
-        ]
+        new = [{**defaults, **changes, key: value} for value, (changes, defaults) in latest.items()]
+        if not new:
+            return 0, 0
+        try:
+            await self.collection.insert_many(new, ordered=False)
+        except BulkWriteError as error:
+            failures = error.details["writeErrors"]
+            if any(failure["code"] != DUPLICATE_KEY for failure in failures):
+                raise
+            known = [new[failure["index"]][key] for failure in failures]
+        else:
+            known = []
+        found = await self.find_in(key, known, {key: 1}) if known else []
+        updates = [UpdateOne({"_id": doc["_id"]}, {"$set": latest[doc[key]][0]}) for doc in found]
         if updates:
             await self.collection.bulk_write(updates, ordered=False)
-        return inserted, len(updates)
+        return len(new) - len(known), len(updates)
 
     async def get(self, object_id: ObjectId) -> Document | None:
         return await self.collection.find_one({"_id": object_id})

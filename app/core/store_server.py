@@ -8,7 +8,9 @@ one in the foreground.
 mongoeco answers the wire ``insert`` command by inserting its documents one at a time, and each
 single insert scans the whole collection (see the README's "Embedded store" section). Its own
 ``insert_many`` takes a batch path without that scan, so the server routes ``insert`` commands
-there, through the public client and database API that the wire server is built on.
+there, through the public client and database API that the wire server is built on. Its
+SQLite engine answers ``$in`` by scanning the collection, so a find that is one ``$in`` runs as
+one indexed equality query per value, through the same API.
 """
 
 from __future__ import annotations
@@ -79,9 +81,27 @@ class _Database:
 
     async def command(self, command: Any, *, session: Any = None, **kwargs: Any) -> Any:
         with self._activity.command():
-            if isinstance(command, Mapping) and next(iter(command), None) == "insert":
+            name = next(iter(command), None) if isinstance(command, Mapping) else None
+            if name == "insert":
                 return await self._insert(command, session, kwargs)
+            if name == "find" and (in_list := single_in(command)) is not None:
+                return await self._find_each(command, *in_list, session)
             return await self._database.command(command, session=session, **kwargs)
+
+    async def _find_each(
+        self, command: Mapping[str, Any], field: str, values: list[Any], session: Any
+    ) -> dict[str, Any]:
+        """``{field: {$in: values}}`` as one indexed equality query per value. mongoeco's
+        SQLite engine answers ``$in`` by scanning the collection (every document against every
+        value), while a single equality uses the index; the union is the same set."""
+        collection = self._database.get_collection(command["find"])
+        projection = command.get("projection") or None
+        found: dict[str, Any] = {}
+        for value in _distinct(values):
+            async for document in collection.find({field: value}, projection, session=session):
+                found.setdefault(_identity(document["_id"]), document)
+        namespace = f"{self._database.name}.{command['find']}"
+        return {"cursor": {"id": 0, "ns": namespace, "firstBatch": list(found.values())}, "ok": 1.0}
 
     async def _insert(self, command: Mapping[str, Any], session: Any, kwargs: Any) -> Any:
         from mongoeco.errors import BulkWriteError
@@ -103,6 +123,47 @@ class _Database:
             details: dict[str, Any] = getattr(error, "details", None) or {}
             return _write_result(details.get("nInserted", 0), details)
         return _write_result(len(result.inserted_ids), None)
+
+
+# Options of a find command that the per-value rewrite leaves as they are (everything that
+# changes which documents come back, or in what order, keeps the native path).
+_PLAIN_FIND = frozenset(
+    {"find", "filter", "projection", "batchSize", "singleBatch", "lsid", "$db", "readConcern",
+     "comment", "$readPreference", "maxTimeMS", "txnNumber", "autocommit", "startTransaction"}
+)  # fmt: skip
+_MAX_VALUES = 1000
+
+
+def single_in(command: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
+    """``(field, values)`` when the find is exactly ``{field: {$in: values}}``, with nothing
+    that orders, limits or reshapes the result (a projection that keeps ``_id`` is fine)."""
+    if not set(command) <= _PLAIN_FIND:
+        return None
+    query = command.get("filter")
+    if not isinstance(query, Mapping) or len(query) != 1:
+        return None
+    field, condition = next(iter(query.items()))
+    if field.startswith("$") or not isinstance(condition, Mapping) or list(condition) != ["$in"]:
+        return None
+    values = condition["$in"]
+    if not isinstance(values, list) or not 0 < len(values) <= _MAX_VALUES:
+        return None
+    if any(isinstance(value, Mapping) for value in values):
+        return None  # {f: {...}} alone would read a document value's "$" keys as operators
+    projection = command.get("projection")
+    if projection and projection.get("_id") in (0, False):
+        return None
+    return field, values
+
+
+def _identity(value: Any) -> str:
+    """A key that tells values apart by type and content (values here are mongoeco's own
+    BSON types, which need not be hashable)."""
+    return f"{type(value).__qualname__}:{value!r}"
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    return list({_identity(value): value for value in values}.values())
 
 
 def _client(engine: Any, activity: _Activity) -> Any:

@@ -1,0 +1,85 @@
+"""The embedded store's server answers as MongoDB does where it reroutes commands: inserts go
+through mongoeco's batch path, and a find that is one ``$in`` runs as one query per value."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from bson import Decimal128, ObjectId
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from app.core.store_server import single_in
+from app.db import Database
+
+
+async def test_inserts_report_duplicates_as_mongodb_does(database: Database) -> None:
+    collection = database.db["store_inserts"]
+    await collection.create_indexes([IndexModel([("email", ASCENDING)], unique=True)])
+    await collection.insert_one({"email": "a"})
+    with pytest.raises(DuplicateKeyError) as one:
+        await collection.insert_one({"email": "a"})
+    assert one.value.details is not None
+    assert one.value.details["keyValue"] == {"email": "a"}
+    with pytest.raises(BulkWriteError) as ordered:
+        await collection.insert_many([{"email": "b"}, {"email": "a"}, {"email": "c"}])
+    assert ordered.value.details["nInserted"] == 1
+    assert [e["index"] for e in ordered.value.details["writeErrors"]] == [1]
+    with pytest.raises(BulkWriteError) as unordered:
+        await collection.insert_many(
+            [{"email": "d"}, {"email": "a"}, {"email": "e"}], ordered=False
+        )
+    assert unordered.value.details["nInserted"] == 2
+    emails = sorted([doc["email"] async for doc in collection.find({}, {"email": 1})])
+    assert emails == ["a", "b", "d", "e"]
+
+
+async def test_a_single_in_matches_what_the_equivalent_or_matches(database: Database) -> None:
+    collection = database.db["store_in"]
+    await collection.create_indexes([IndexModel([("tags", ASCENDING)])])
+    at = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+    documents = [
+        {"_id": ObjectId(), "tags": ["a", "b"], "at": at, "amount": Decimal128(Decimal("1.10"))},
+        {"_id": "text-id", "tags": "c", "n": 1},
+        {"_id": ObjectId(), "tags": None},
+        {"_id": ObjectId()},  # no tags: matches null
+        {"_id": ObjectId(), "tags": ["z"]},
+    ]
+    await collection.insert_many(documents)
+    values = ["a", "b", "c", None, "a", re.compile("^z")]
+    # The rerouted shape: one $in. The control: the same condition under $or, which the
+    # store answers natively.
+    rerouted = await collection.find({"tags": {"$in": values}}).to_list()
+    native = await collection.find({"$or": [{"tags": {"$in": values}}]}).to_list()
+    key = lambda doc: str(doc["_id"])  # noqa: E731
+    assert sorted(rerouted, key=key) == sorted(native, key=key)
+    assert len(rerouted) == 5  # the regex matches ["z"]
+    typed = next(doc for doc in rerouted if "at" in doc)
+    assert typed["at"] == at
+    assert typed["amount"] == Decimal128(Decimal("1.10"))
+    projected = await collection.find({"_id": {"$in": ["text-id"]}}, {"n": 1}).to_list()
+    assert projected == [{"_id": "text-id", "n": 1}]
+    # A document value in $in is an equality on the whole document, never an operator.
+    assert await collection.find({"tags": {"$in": [{"$gt": "a"}]}}).to_list() == []
+
+
+@pytest.mark.parametrize(
+    ("command", "rerouted"),
+    [
+        ({"find": "c", "filter": {"a": {"$in": [1, 2]}}, "batchSize": 5}, True),
+        ({"find": "c", "filter": {"a": {"$in": [1]}}, "projection": {"b": 1}}, True),
+        ({"find": "c", "filter": {"a": {"$in": [1]}}, "projection": {"_id": 0}}, False),
+        ({"find": "c", "filter": {"a": {"$in": [1]}}, "sort": {"a": 1}}, False),
+        ({"find": "c", "filter": {"a": {"$in": [1]}}, "limit": 1}, False),
+        ({"find": "c", "filter": {"a": {"$in": [1]}, "b": 2}}, False),
+        ({"find": "c", "filter": {"a": {"$in": [1], "$ne": 3}}}, False),
+        ({"find": "c", "filter": {"a": {"$in": [{"x": 1}]}}}, False),
+        ({"find": "c", "filter": {"a": {"$in": []}}}, False),
+        ({"find": "c", "filter": {"$or": [{"a": 1}]}}, False),
+    ],
+)
+def test_only_a_plain_single_in_is_rerouted(command: dict[str, object], rerouted: bool) -> None:
+    assert (single_in(command) is not None) is rerouted
