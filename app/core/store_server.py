@@ -9,8 +9,9 @@ mongoeco answers the wire ``insert`` command by inserting its documents one at a
 single insert scans the whole collection (see the README's "Embedded store" section). Its own
 ``insert_many`` takes a batch path without that scan, so the server routes ``insert`` commands
 there, through the public client and database API that the wire server is built on. Its
-SQLite engine answers ``$in`` by scanning the collection, so a find that is one ``$in`` runs as
-one indexed equality query per value, through the same API.
+SQLite engine answers ``$in`` by scanning the collection, so a find that is one ``$in`` on a
+unique field (``_id``, an email, a number) runs as one indexed lookup per value, through the
+same API.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import sys
@@ -69,12 +71,44 @@ def _write_result(inserted: int, details: Mapping[str, Any] | None) -> dict[str,
     return reply
 
 
+class _UniqueFields:
+    """Which fields of each collection have a unique single-field index (``_id`` always). This
+    process alone writes the data file (it holds its lock), so what it saw is current: index
+    commands passing through it clear the cache."""
+
+    INDEX_COMMANDS = frozenset({"createIndexes", "dropIndexes", "drop", "dropDatabase"})
+
+    def __init__(self) -> None:
+        self._fields: dict[tuple[str, str], frozenset[str]] = {}
+
+    async def of(self, database: Any, collection: str) -> frozenset[str]:
+        key = (database.name, collection)
+        if key not in self._fields:
+            information = await database.get_collection(collection).index_information()
+            self._fields[key] = frozenset(
+                {"_id"}
+                | {
+                    index["key"][0][0]
+                    for index in information.values()
+                    if index.get("unique")
+                    and len(index["key"]) == 1
+                    and not index.get("sparse")
+                    and "partialFilterExpression" not in index
+                }
+            )
+        return self._fields[key]
+
+    def forget(self) -> None:
+        self._fields.clear()
+
+
 class _Database:
     """A mongoeco database whose wire ``insert`` commands take the batch insert path."""
 
-    def __init__(self, database: Any, activity: _Activity) -> None:
+    def __init__(self, database: Any, activity: _Activity, unique: _UniqueFields) -> None:
         self._database = database
         self._activity = activity
+        self._unique = unique
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._database, name)
@@ -84,21 +118,27 @@ class _Database:
             name = next(iter(command), None) if isinstance(command, Mapping) else None
             if name == "insert":
                 return await self._insert(command, session, kwargs)
+            if name in _UniqueFields.INDEX_COMMANDS:
+                self._unique.forget()
             if name == "find" and (in_list := single_in(command)) is not None:
-                return await self._find_each(command, *in_list, session)
+                field, values = in_list
+                if field in await self._unique.of(self._database, command["find"]):
+                    return await self._find_each(command, field, values, session)
             return await self._database.command(command, session=session, **kwargs)
 
     async def _find_each(
         self, command: Mapping[str, Any], field: str, values: list[Any], session: Any
     ) -> dict[str, Any]:
-        """``{field: {$in: values}}`` as one indexed equality query per value. mongoeco's
-        SQLite engine answers ``$in`` by scanning the collection (every document against every
-        value), while a single equality uses the index; the union is the same set."""
+        """``{field: {$in: values}}`` on a unique ``field`` as one ``find_one`` per value.
+        mongoeco's SQLite engine answers ``$in`` (and any find but a ``find_one``) by scanning
+        the collection, while ``find_one`` on an indexed equality reads the index; with a
+        unique field, the union of those is the same set."""
         collection = self._database.get_collection(command["find"])
         projection = command.get("projection") or None
         found: dict[str, Any] = {}
         for value in _distinct(values):
-            async for document in collection.find({field: value}, projection, session=session):
+            document = await collection.find_one({field: value}, projection, session=session)
+            if document is not None:
                 found.setdefault(_identity(document["_id"]), document)
         namespace = f"{self._database.name}.{command['find']}"
         return {"cursor": {"id": 0, "ns": namespace, "firstBatch": list(found.values())}, "ok": 1.0}
@@ -148,12 +188,23 @@ def single_in(command: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
     values = condition["$in"]
     if not isinstance(values, list) or not 0 < len(values) <= _MAX_VALUES:
         return None
-    if any(isinstance(value, Mapping) for value in values):
-        return None  # {f: {...}} alone would read a document value's "$" keys as operators
+    if not all(_matches_one_value(value) for value in values):
+        return None
     projection = command.get("projection")
     if projection and projection.get("_id") in (0, False):
         return None
     return field, values
+
+
+def _matches_one_value(value: Any) -> bool:
+    """Whether ``{f: value}`` matches only documents whose ``f`` equals ``value``: not a
+    document (its "$" keys would read as operators), a regex (it matches many), an array (it
+    also matches arrays holding it), or null (it matches every document without ``f``)."""
+    return not (
+        value is None
+        or isinstance(value, (Mapping, list, tuple, re.Pattern))
+        or type(value).__name__ == "Regex"  # bson's, or mongoeco's own
+    )
 
 
 def _identity(value: Any) -> str:
@@ -169,9 +220,11 @@ def _distinct(values: list[Any]) -> list[Any]:
 def _client(engine: Any, activity: _Activity) -> Any:
     from mongoeco.api import AsyncMongoClient
 
+    unique = _UniqueFields()
+
     class Client(AsyncMongoClient):
         def get_database(self, name: str, **options: Any) -> Any:
-            return _Database(super().get_database(name, **options), activity)
+            return _Database(super().get_database(name, **options), activity, unique)
 
     return Client(engine)
 
