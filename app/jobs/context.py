@@ -14,7 +14,15 @@ from app.settings import Settings
 
 
 class JobCancelled(Exception):
-    """The job was cancelled; raised at the handler's next checkpoint."""
+    """The job was cancelled; raised at the handler's next checkpoint.
+
+    A handler that must undo partial work raises it again with ``cleanup``: the worker marks
+    the job CANCELLED first (so the caller knows within a checkpoint), then runs the cleanup.
+    """
+
+    def __init__(self, cleanup: Callable[[], Awaitable[object]] | None = None) -> None:
+        super().__init__("cancelled")
+        self.cleanup = cleanup
 
 
 class LostLease(Exception):

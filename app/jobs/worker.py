@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from app.db import Document, MongoDatabase
@@ -101,8 +101,10 @@ class Worker:
         renewing = asyncio.create_task(self._keep_lease(job))
         try:
             result = await handler(context)
-        except JobCancelled:
+        except JobCancelled as cancelled:
             await self._end(job, JobStatus.CANCELLED)
+            if cancelled.cleanup is not None:
+                await self._clean_up(job, cancelled.cleanup)
         except LostLease:
             log.warning("worker %s lost job %s to another worker", self.worker_id, job["_id"])
         except JobFailed as failure:
@@ -116,6 +118,13 @@ class Worker:
             await self._end(job, JobStatus.SUCCEEDED, result=result)
         finally:
             renewing.cancel()
+
+    async def _clean_up(self, job: Document, cleanup: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await cleanup()
+        except Exception:
+            # What is left is found and deleted by the next run of the same kind.
+            log.exception("cleaning up after cancelled job %s failed", job["_id"])
 
     async def _keep_lease(self, job: Document) -> None:
         """Renew the lease while CPU-heavy steps run between checkpoints."""

@@ -107,8 +107,9 @@ async def run_segmentation(context: JobContext) -> Document:
     try:
         await _write_assignments(context, run_id, features, without, result, currency)
     except JobCancelled:
-        await _delete_run(context, run_id)  # a cancelled run leaves nothing behind
-        raise
+        # Nobody reads the run from here on; its assignments go once the job is CANCELLED.
+        await runs.mark_pruning([run_id])
+        raise JobCancelled(cleanup=lambda: _delete_run(context, run_id)) from None
     await runs.complete(
         run_id,
         {"segments": _segments(result, len(without), total), "completedAt": datetime.now(UTC)},
@@ -204,10 +205,8 @@ async def _delete_assignments(context: JobContext, run_id: ObjectId) -> None:
 
 
 async def _delete_run(context: JobContext, run_id: ObjectId) -> None:
-    runs = SegmentationRunRepository(context.db)
-    await runs.mark_pruning([run_id])
     await _delete_assignments(context, run_id)
-    await runs.delete(run_id)
+    await SegmentationRunRepository(context.db).delete(run_id)
 
 
 async def prune(context: JobContext, *, keep: int) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from app.db import Database
 from app.jobs.context import JobCancelled, JobContext
 from app.jobs.handlers import HANDLERS
-from app.jobs.models import JobKind, JobStatus
+from app.jobs.models import JobKind
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
 from app.segmentation.job import run_segmentation
@@ -80,12 +82,11 @@ async def test_a_cancelled_run_leaves_nothing_behind(
     job = await queue.claim("w", datetime.now(UTC), Worker(database.db, small, {}).lease)
     assert job is not None
     context = CancelMidway(job, database.db, small, queue, "w")
-    cancelled = False
-    try:
+    with pytest.raises(JobCancelled) as cancelled:
         await run_segmentation(context)
-    except JobCancelled:
-        cancelled = True
-    assert cancelled
-    assert await SegmentationRunRepository(database.db).get(job["_id"]) is None
+    runs = SegmentationRunRepository(database.db)
+    assert (await runs.get(job["_id"]) or {})["status"] == "PRUNING"  # no reader sees it
+    assert cancelled.value.cleanup is not None
+    await cancelled.value.cleanup()  # the worker runs this once the job is CANCELLED
+    assert await runs.get(job["_id"]) is None
     assert await AssignmentRepository(database.db).count({}) == 0
-    assert JobStatus((await queue.get(job["_id"]) or {})["status"]) is JobStatus.RUNNING
