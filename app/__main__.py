@@ -111,7 +111,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         worker = Worker(database.db, settings, HANDLERS, concurrency=args.concurrency)
-        tagger = AutoTagger(database.db, settings.job_poll_seconds)
+        tagger = AutoTagger(database.db, settings)
         await asyncio.gather(worker.run(stop), tagger.run(stop))
 
     asyncio.run(_with_database(settings, run))

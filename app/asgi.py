@@ -168,9 +168,7 @@ def create_app(
         tasks = []
         if settings.embedded_worker:
             tasks.append(asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop)))
-            tasks.append(
-                asyncio.create_task(AutoTagger(db.db, settings.job_poll_seconds).run(stop))
-            )
+            tasks.append(asyncio.create_task(AutoTagger(db.db, settings).run(stop)))
         try:
             yield
         finally:

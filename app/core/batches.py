@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from functools import partial
 
 from pymongo.errors import AutoReconnect, ExecutionTimeout, WTimeoutError
 
@@ -80,7 +81,7 @@ async def in_timed_batches[T](
     while done < len(items):
         batch = items[done : done + sizer.size]
         started = time.perf_counter()
-        await retrying(lambda batch=batch: write(batch), what)  # type: ignore[misc]
+        await retrying(partial(write, batch), what)
         sizer.observe(len(batch), time.perf_counter() - started)
         done += len(batch)
         if after_batch is not None:

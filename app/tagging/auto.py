@@ -11,22 +11,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
+from app.core.batches import BatchSizer
 from app.db import MongoDatabase
+from app.settings import Settings
 from app.tagging.service import TaggingService
 from app.tickets.repository import TicketRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+MAX_BATCH = 200
 
 
 class AutoTagger:
-    def __init__(self, db: MongoDatabase, poll_seconds: float) -> None:
+    def __init__(self, db: MongoDatabase, settings: Settings) -> None:
         self.db = db
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = settings.job_poll_seconds
         self.tickets = TicketRepository(db)
         self.service = TaggingService(db)
+        # Each batch is read, tagged and written in about the time a job's write takes.
+        self.sizer = BatchSizer(settings.write_batch_seconds, MAX_BATCH, first=20)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -41,6 +46,8 @@ class AutoTagger:
 
     async def run_once(self) -> int:
         """Tag one batch of pending tickets; returns how many were pending."""
-        pending = await self.tickets.pending_tagging(BATCH)
+        pending = await self.tickets.pending_tagging(self.sizer.size)
+        started = time.perf_counter()
         await self.service.tag_tickets(pending)
+        self.sizer.observe(len(pending), time.perf_counter() - started)
         return len(pending)

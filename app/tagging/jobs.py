@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bson import ObjectId, json_util
 
+from app.core.batches import retrying
 from app.cpu import run_cpu
 from app.db import Document, MongoDatabase
 from app.jobs.context import JobContext, JobFailed
@@ -43,9 +46,11 @@ async def run_feedback_tagging(context: JobContext) -> Document:
     await context.progress(0, total, "tagging tickets")
     done = tagged = kept = 0
     after = None
-    batch_size = context.settings.write_batch_size
-    while batch := await tickets.batch_after(query, after, batch_size):
-        tagged += await service.tag_tickets(batch)
+    sizer = context.batch_sizer()  # one batch read, tagged and written in about the target time
+    while batch := await tickets.batch_after(query, after, sizer.size):
+        started = time.perf_counter()
+        tagged += await retrying(partial(service.tag_tickets, batch), "tagging")
+        sizer.observe(len(batch), time.perf_counter() - started)
         kept += sum(1 for ticket in batch if ticket.get("tagsReviewed"))
         done += len(batch)
         after = batch[-1]["_id"]

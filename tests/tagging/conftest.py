@@ -25,7 +25,7 @@ async def run_jobs(database: Database, settings: Settings) -> None:
 
 
 async def tag_pending(database: Database) -> int:
-    tagger = AutoTagger(database.db, poll_seconds=0.05)
+    tagger = AutoTagger(database.db, Settings(job_poll_seconds=0.05))
     total = 0
     while tagged := await tagger.run_once():
         total += tagged
