@@ -16,6 +16,8 @@ from app.auth.roles import Role
 from app.db import Database
 from app.settings import Settings
 
+SHUTDOWN_SECONDS = 4
+
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
@@ -23,7 +25,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.asgi import create_app
 
     app = create_app(settings, seed_if_empty=args.seed_if_empty)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # Requests in flight get a few seconds to finish on SIGTERM (subscriptions never would).
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
     return 0
 
 
@@ -102,7 +111,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
 
     from app.jobs.handlers import HANDLERS
-    from app.jobs.worker import Worker
+    from app.jobs.worker import Worker, stop_within
     from app.tagging.auto import AutoTagger
 
     async def run(database: Database) -> None:
@@ -112,7 +121,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(signum, stop.set)
         worker = Worker(database.db, settings, HANDLERS, concurrency=args.concurrency)
         tagger = AutoTagger(database.db, settings)
-        await asyncio.gather(worker.run(stop), tagger.run(stop))
+        tasks = [asyncio.create_task(worker.run(stop)), asyncio.create_task(tagger.run(stop))]
+        await stop.wait()
+        await stop_within(tasks)
 
     asyncio.run(_with_database(settings, run))
     return 0

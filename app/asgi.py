@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -32,7 +31,7 @@ from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.imports.files import ImportFiles
 from app.jobs.handlers import HANDLERS
 from app.jobs.queue import JobRepository
-from app.jobs.worker import Worker
+from app.jobs.worker import Worker, stop_within
 from app.middleware import BodySizeLimit, UploadPreflight
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
@@ -49,8 +48,6 @@ from app.tagging.repository import (
 from app.tickets.repository import TicketRepository
 
 log = logging.getLogger(__name__)
-
-SHUTDOWN_GRACE_SECONDS = 10
 
 REPOSITORIES = (
     ApiKeyRepository,
@@ -173,14 +170,7 @@ def create_app(
             yield
         finally:
             stop.set()
-            if tasks:
-                # Give a running job a moment to end its attempt; otherwise stop it: its lease
-                # lapses and a worker retries it, so nothing is lost.
-                await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
-                for task in tasks:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+            await stop_within(tasks)
             if owned:
                 await db.close()
                 holder.database = None

@@ -129,6 +129,17 @@ class JobRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def release(self, job_id: ObjectId, worker_id: str, now: datetime) -> None:
+        """Give back an attempt this worker could not finish (it is shutting down): runnable
+        again at once, and the attempt does not count."""
+        await self.collection.update_one(
+            {"_id": job_id, "workerId": worker_id, "status": R},
+            {
+                "$set": {"status": Q, "runAt": now, "workerId": None, "leaseUntil": None},
+                "$inc": {"attempts": -1},
+            },
+        )
+
     async def cancel(self, job_id: ObjectId, now: datetime) -> Document | None:
         """Cancel a queued job at once; ask a running one to stop at its next checkpoint."""
         queued = await self.collection.find_one_and_update(

@@ -25,6 +25,19 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300.0
+STOP_GRACE_SECONDS = 3.0
+
+
+async def stop_within(tasks: list[asyncio.Task[None]], grace: float = STOP_GRACE_SECONDS) -> None:
+    """After ``stop`` was set: give running jobs ``grace`` seconds to end their attempt, then
+    cancel them (their worker queues them again, so the next worker resumes them)."""
+    if not tasks:
+        return
+    await asyncio.wait(tasks, timeout=grace)
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def new_worker_id() -> str:
@@ -101,6 +114,12 @@ class Worker:
         renewing = asyncio.create_task(self._keep_lease(job))
         try:
             result = await handler(context)
+        except asyncio.CancelledError:
+            # The process is stopping: hand the job back so that any worker resumes it now
+            # rather than when the lease lapses.
+            await self.queue.release(job["_id"], self.worker_id, datetime.now(UTC))
+            log.info("worker %s stopped; job %s is queued again", self.worker_id, job["_id"])
+            raise
         except JobCancelled as cancelled:
             await self._end(job, JobStatus.CANCELLED)
             if cancelled.cleanup is not None:

@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from app.db import Database, Document
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind, JobStatus
@@ -131,3 +133,24 @@ async def test_same_idempotency_key_returns_the_same_job(database: Database) -> 
     other = await queue.enqueue(JobKind.SEGMENTATION, {}, now, idempotency_key="nightly-2")
     assert first["_id"] == again["_id"] != other["_id"]
     assert await queue.count({}) == 2
+
+
+async def test_a_worker_stopped_mid_job_hands_the_job_back(database: Database) -> None:
+    queue = JobRepository(database.db)
+    job = await queue.enqueue(JobKind.IMPORT, {}, datetime.now(UTC))
+    running = asyncio.Event()
+
+    async def forever(_: JobContext) -> Document:
+        running.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    worker = Worker(database.db, Settings(), {JobKind.IMPORT: forever}, worker_id="w")
+    task = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(running.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    back = await queue.get(job["_id"])
+    assert back is not None
+    assert (back["status"], back["attempts"], back["workerId"]) == ("QUEUED", 0, None)
