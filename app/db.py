@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 from pymongo.monitoring import CommandListener
 
 from app.core.store import EmbeddedStore
@@ -17,6 +19,8 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# IndexOptionsConflict, IndexKeySpecsConflict (and 67, "only one text index per collection").
+INDEX_CONFLICTS = frozenset({85, 86, 67})
 Document = dict[str, Any]
 MongoDatabase = AsyncDatabase[Document]
 
@@ -72,10 +76,33 @@ class Database:
         await self.db.command("ping")
 
     async def ensure_indexes(self, repositories: Iterable[HasIndexes]) -> None:
-        """Create every declared index; MongoDB makes this a no-op when they exist."""
+        """Create every declared index; MongoDB makes this a no-op when they exist. An index
+        whose declaration changed (same name, other keys or options) is dropped and rebuilt."""
         for repository in repositories:
-            if repository.indexes:
-                await self.db[repository.collection_name].create_indexes(list(repository.indexes))
+            if not repository.indexes:
+                continue
+            collection = self.db[repository.collection_name]
+            try:
+                await collection.create_indexes(list(repository.indexes))
+            except OperationFailure as error:
+                if error.code not in INDEX_CONFLICTS:
+                    raise
+                await self._rebuild_changed(collection, repository.indexes)
+
+    @staticmethod
+    async def _rebuild_changed(
+        collection: AsyncCollection[Document], indexes: Sequence[IndexModel]
+    ) -> None:
+        for index in indexes:
+            try:
+                await collection.create_indexes([index])
+            except OperationFailure as error:
+                if error.code not in INDEX_CONFLICTS:
+                    raise
+                name = index.document["name"]
+                log.warning("index %s.%s changed; rebuilding it", collection.name, name)
+                await collection.drop_index(name)
+                await collection.create_indexes([index])
 
     async def close(self) -> None:
         await self.client.close()

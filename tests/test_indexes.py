@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 import pytest
+from pymongo import TEXT, IndexModel
 
 from app.asgi import REPOSITORIES
 from app.customers.graphql import CustomerOrderField
@@ -87,3 +88,16 @@ async def test_start_up_creates_indexes_and_repeating_it_is_harmless(database: D
         existing = await database.db[repository.collection_name].index_information()
         for index in repository.indexes:
             assert index.document["name"] in existing, index.document["name"]
+
+
+async def test_an_index_whose_declaration_changed_is_rebuilt(database: Database) -> None:
+    """The tickets' text index gained language_override: stores made before get it too."""
+    tickets = database.db[TicketRepository.collection_name]
+    await tickets.drop_index("ticket_text")
+    old = IndexModel(
+        [("subject", TEXT), ("body", TEXT)], name="ticket_text", default_language="none"
+    )
+    await tickets.create_indexes([old])
+    await database.ensure_indexes(REPOSITORIES)
+    information = await tickets.index_information()
+    assert information["ticket_text"]["language_override"] == "textLanguage"

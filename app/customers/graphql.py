@@ -110,7 +110,7 @@ class CustomerFilter:
     def to_query(self) -> dict[str, Any]:
         query = QueryBuilder()
         query.one_of("lifecycleStage", self.lifecycle_stage, "lifecycleStage")
-        query.tags("tags", self.tags, "tags")
+        query.tags("tags", None, self.tags, "tags")
         query.string("name", self.name, "name")
         query.string("email", self.email, "email")
         query.string("company", self.company, "company")

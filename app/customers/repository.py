@@ -23,8 +23,10 @@ class CustomerRepository(Repository):
         IndexModel(
             [("name", TEXT), ("email", TEXT), ("company", TEXT)],
             name="customer_text",
-            # No stemming or stop words: names and companies are in many languages.
+            # No stemming or stop words: names and companies are in many languages. The override
+            # names a field never written, so no document field can pick another language.
             default_language="none",
+            language_override="textLanguage",
         ),
         *(
             IndexModel([(field, DESCENDING), ("_id", DESCENDING)], name=f"{field}_id")

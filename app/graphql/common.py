@@ -113,15 +113,23 @@ class TagFilter:
     any: list[str] | None = None
     all: list[str] | None = None
 
-    def to_mongo(self, name: str) -> dict[str, Any]:
+    def clauses(self, array: str, element: str | None, name: str) -> list[dict[str, Any]]:
+        """Conditions on the array ``array`` (of strings, or of documents whose ``element``
+        holds the tag), as ``$elemMatch`` and ``$all``: MongoDB answers both from the multikey
+        index, and the embedded store has a fast path for them, unlike an ``$in`` on the array
+        combined with a sort (which it answers in time O(documents x index entries))."""
         check_list(f"{name}.any", self.any)
         check_list(f"{name}.all", self.all)
-        condition: dict[str, Any] = {}
+        clauses: list[dict[str, Any]] = []
         if self.any is not None:
-            condition["$in"] = list(self.any)
+            match: dict[str, Any] = (
+                {"$eq": self.any[0]} if len(self.any) == 1 else {"$in": list(self.any)}
+            )
+            clauses.append({array: {"$elemMatch": match if element is None else {element: match}}})
         if self.all is not None:
-            condition["$all"] = list(self.all)
-        return condition
+            path = array if element is None else f"{array}.{element}"
+            clauses.append({path: {"$all": list(self.all)}})
+        return clauses
 
 
 def as_utc(value: datetime) -> datetime:
@@ -153,9 +161,9 @@ class QueryBuilder:
             check_list(name, values)
             self.add(field, {"$in": [getattr(v, "value", v) for v in values]})
 
-    def tags(self, field: str, value: TagFilter | None, name: str) -> None:
+    def tags(self, array: str, element: str | None, value: TagFilter | None, name: str) -> None:
         if value is not None:
-            self.add(field, value.to_mongo(name))
+            self.clauses += value.clauses(array, element, name)
 
     def build(self) -> dict[str, Any]:
         if not self.clauses:

@@ -88,7 +88,7 @@ class TicketFilter:
         query.one_of("channel", self.channel, "channel")
         if self.customer_id is not None:
             query.add("customerId", decode_id_or_raise(self.customer_id, "Customer"))
-        query.tags("tags.name", self.tags, "tags")
+        query.tags("tags", "name", self.tags, "tags")
         query.one_of("sentiment.label", self.sentiment, "sentiment")
         query.one_of("language", self.language, "language")
         query.times("createdAt", self.created_at)

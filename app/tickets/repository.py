@@ -21,14 +21,22 @@ TEXT_FIELDS = {
     "tagsReviewed": 1,
 }
 UNITS = {"DAY": "day", "WEEK": "week", "MONTH": "month"}
+TEXT_LANGUAGE = "textLanguage"  # never set: see the text index
 
 
 class TicketRepository(Repository):
     collection_name = "tickets"
     indexes = (
         IndexModel([("number", ASCENDING)], unique=True, name="number_unique"),
+        # MongoDB reads a document's "language" field (default language_override) as the
+        # text-index language and refuses values it does not know ("zh", "und", null: errors
+        # 17261/17262). Tickets' "language" is ours (en/zh/und), so the override points at a
+        # field never written: every ticket is indexed as "none", like the unstemmed queries.
         IndexModel(
-            [("subject", TEXT), ("body", TEXT)], name="ticket_text", default_language="none"
+            [("subject", TEXT), ("body", TEXT)],
+            name="ticket_text",
+            default_language="none",
+            language_override=TEXT_LANGUAGE,
         ),
         # A customer's tickets, newest first.
         IndexModel(

@@ -154,6 +154,8 @@ async def test_filters_combine(gql: GraphQLClient) -> None:
 
     assert await names({"tags": {"any": ["vip"]}}) == ["Ada Lovelace", "Alan Turing"]
     assert await names({"tags": {"all": ["vip", "b2b"]}}) == ["Ada Lovelace"]
+    assert await names({"tags": {"any": ["b2b", "nobody"]}}) == ["Ada Lovelace", "Grace Hopper"]
+    assert await names({"tags": {"any": ["vip"], "all": ["b2b"]}}) == ["Ada Lovelace"]
     assert await names({"lifecycleStage": ["CUSTOMER"]}) == ["Ada Lovelace", "Grace Hopper"]
     assert await names({"name": {"startsWith": "A"}, "lifecycleStage": ["LEAD"]}) == ["Alan Turing"]
     assert await names({"company": {"contains": "ENGINES"}}) == ["Ada Lovelace"]

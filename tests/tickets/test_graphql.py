@@ -140,6 +140,9 @@ async def test_tickets_filter_sort_and_search(gql: GraphQLClient) -> None:
     assert await numbers("filter: {type: [FEEDBACK, CONSULTATION]}") == ["TK-000003", "TK-000002"]
     assert await numbers(f'filter: {{customerId: "{ada["id"]}"}}') == ["TK-000001"]
     assert await numbers('filter: {tags: {any: ["praise"]}}') == ["TK-000002"]
+    assert await numbers('filter: {tags: {any: ["praise", "pricing"]}}') == ["TK-000002"]
+    assert await numbers('filter: {tags: {all: ["praise"]}}') == ["TK-000002"]
+    assert await numbers('filter: {tags: {all: ["praise", "pricing"]}}') == []
     assert await numbers("orderBy: [{field: PRIORITY, direction: DESC}]") == [
         "TK-000002",
         "TK-000003",
