@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -129,11 +130,12 @@ def create_app(
     database: Database | None = None,
     *,
     seed_if_empty: bool = False,
+    listeners: Sequence[CommandListener] = (),
 ) -> Starlette:
-    """The app. With ``database`` given, the caller owns the connection (tests do this).
+    """The app. With ``database`` given, the caller owns the connection (tests do this);
+    otherwise the lifespan connects, with ``listeners`` watching every command.
 
-    ``seed_if_empty`` loads the demo data at start-up when the store has no customers: the
-    embedded store belongs to this process, so seeding must happen inside it.
+    ``seed_if_empty`` loads the demo data at start-up when the store has no customers.
     """
     settings = settings or Settings()
     holder = DatabaseHolder(database)
@@ -149,7 +151,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         owned = holder.database is None
         if owned:
-            holder.database = await Database.connect(settings)
+            holder.database = await Database.connect(settings, listeners)
         db = holder.get()
         await db.ensure_indexes(REPOSITORIES)
         if settings.anonymous_is_admin:

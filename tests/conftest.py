@@ -37,6 +37,7 @@ from app.schema import create_schema
 from app.settings import Settings
 from app.tagging.repository import TagRepository
 from app.tagging.service import forget_models
+from tests.strict import StrictMongo
 
 
 class CommandRecorder(CommandListener):
@@ -68,12 +69,15 @@ def free_port() -> int:
         return port
 
 
+STRICT = StrictMongo()
+
+
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
     """Run the whole app (lifespan included) under uvicorn on a thread; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, listeners=[STRICT]),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -128,10 +132,20 @@ def recorder() -> CommandRecorder:
     return CommandRecorder()
 
 
+@pytest.fixture(autouse=True)
+def strict_mongo() -> Iterator[StrictMongo]:
+    """Every test fails on a command a real MongoDB would refuse or run differently."""
+    STRICT.violations.clear()
+    yield STRICT
+    violations = list(STRICT.violations)
+    STRICT.violations.clear()
+    assert not violations, "\n".join(str(v) for v in violations)
+
+
 @pytest.fixture(scope="session")
 async def client(mongo_url: str, recorder: CommandRecorder) -> AsyncIterator[AsyncMongoClient[Any]]:
     client: AsyncMongoClient[Any] = AsyncMongoClient(
-        mongo_url, tz_aware=True, event_listeners=[recorder]
+        mongo_url, tz_aware=True, event_listeners=[recorder, STRICT]
     )
     yield client
     await client.close()

@@ -69,8 +69,8 @@ def terms(suggestion: dict[str, Any], language: str) -> list[str]:
     return found
 
 
-async def ticket_at(gql: GraphQLClient, customer: str, text: str, at: datetime) -> None:
-    await TicketService(gql.database.db).create(
+async def ticket_at(gql: GraphQLClient, customer: str, text: str, at: datetime) -> ObjectId:
+    ticket = await TicketService(gql.database.db).create(
         customer_id=ObjectId(customer),
         order_id=None,
         type=TicketType.FEEDBACK,
@@ -80,6 +80,8 @@ async def ticket_at(gql: GraphQLClient, customer: str, text: str, at: datetime) 
         priority=None,
         created_at=at,
     )
+    ticket_id: ObjectId = ticket["_id"]
+    return ticket_id
 
 
 async def test_feedback_summary_by_period_tag_and_sentiment(gql: GraphQLClient) -> None:
@@ -89,11 +91,11 @@ async def test_feedback_summary_by_period_tag_and_sentiment(gql: GraphQLClient) 
     await ticket_at(gql, customer, "Charged twice, terrible, refund me", day)
     await ticket_at(gql, customer, "Great service, thank you so much!", day + timedelta(hours=3))
     await ticket_at(gql, customer, "When does my parcel ship?", day + timedelta(days=2))
-    await ticket_at(gql, customer, "Untagged yet", day + timedelta(days=2, hours=1))
+    untagged = await ticket_at(gql, customer, "Untagged yet", day + timedelta(days=2, hours=1))
     await tag_pending(gql.database)
     # One ticket not tagged yet, as right after its creation.
     await gql.database.db["tickets"].update_one(
-        {"subject": "Untagged yet"}, {"$set": {"sentiment": None, "tags": []}}
+        {"_id": untagged}, {"$set": {"sentiment": None, "tags": []}}
     )
 
     window = {"createdAt": {"gte": "2026-03-02T00:00:00Z", "lt": "2026-03-05T00:00:00Z"}}

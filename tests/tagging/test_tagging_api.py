@@ -124,7 +124,7 @@ async def test_free_form_tags_from_before_tagging_are_kept(gql: GraphQLClient) -
     # A ticket as stored before tags had a source: plain strings a person typed.
     tickets = gql.database.db["tickets"]
     await tickets.update_one(
-        {"subject": "Late"},
+        {"number": created["number"]},
         {"$set": {"tags": ["vip-customer"]}, "$unset": {"tagPending": "", "taggedAt": ""}},
     )
     result = await run_job(gql, BACKFILL, "startFeedbackTagging")
