@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app.audit.repository import AuditRepository
 from app.auth.api_keys import ApiKeyRepository
+from app.core.capacity import CapacityWatch
 from app.counters import CounterRepository
 from app.customers.repository import CustomerRepository
 from app.db import Database
@@ -139,13 +140,15 @@ def create_app(
     """
     settings = settings or Settings()
     holder = DatabaseHolder(database)
+    capacity: list[CapacityWatch] = []  # set by the lifespan on the embedded store
 
     async def readyz(_: Request) -> JSONResponse:
         try:
             await holder.get().ping()
         except Exception as error:  # any failure means "not ready"; say which
             return JSONResponse({"status": "unavailable", "error": type(error).__name__}, 503)
-        return JSONResponse({"status": "ok"})
+        warnings = [text for watch in capacity for text in watch.warnings]
+        return JSONResponse({"status": "ok", **({"warnings": warnings} if warnings else {})})
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -165,6 +168,9 @@ def create_app(
             await seed(db.db)
         stop = asyncio.Event()
         tasks = []
+        if db.embedded is not None:
+            capacity.append(CapacityWatch(db.db))
+            tasks.append(asyncio.create_task(capacity[0].run(stop)))
         if settings.embedded_worker:
             tasks.append(asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop)))
             tasks.append(asyncio.create_task(AutoTagger(db.db, settings).run(stop)))
@@ -173,6 +179,7 @@ def create_app(
         finally:
             stop.set()
             await stop_within(tasks)
+            capacity.clear()
             if owned:
                 await db.close()
                 holder.database = None
