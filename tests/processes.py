@@ -62,6 +62,14 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
         )
 
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Whatever happened in the block, the server does not outlive it."""
+        if self.process.poll() is None:
+            self.signal(signal.SIGTERM)
+
     def wait_ready(self, limit: float = 120) -> float:
         """Seconds until /readyz answers 200."""
         started = time.monotonic()

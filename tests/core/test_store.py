@@ -44,9 +44,7 @@ async def test_commands_share_the_running_store_and_a_killed_server_loses_nothin
 ) -> None:
     data_file = tmp_path / "crm.sqlite"
     files = StoreFiles(str(data_file))
-    first = ServeProcess(data_file, embedded_worker="false")
-    second: ServeProcess | None = None
-    try:
+    with ServeProcess(data_file, embedded_worker="false") as first:
         first.wait_ready()
         created = first.graphql(CREATE, input={"name": "Ada", "email": "ada@example.com"})
         assert created["data"]["createCustomer"]["userErrors"] == []  # type: ignore[index]
@@ -55,32 +53,25 @@ async def test_commands_share_the_running_store_and_a_killed_server_loses_nothin
         assert key.returncode == 0, key.stderr
         assert "joined" in key.stderr
         # So does a second server, and a second `crm db` is refused.
-        second = ServeProcess(data_file, embedded_worker="false")
-        second.wait_ready()
-        assert "joined" in second.log()
-        seen = second.graphql(FIND, email="ada@example.com")
-        assert seen["data"] == {"customerByEmail": {"name": "Ada"}}
-        busy = crm(data_file, "db")
-        assert busy.returncode == 3
-        assert "already served" in busy.stderr
-        # Kill the server that started the store: the store notices and stops cleanly.
-        first.signal(signal.SIGKILL)
-        wait_until_free(files)
-        assert files.running() is None
-    finally:
-        for server in (first, second):
-            if server is not None and server.process.poll() is None:
-                server.signal(signal.SIGTERM)
-    restarted = ServeProcess(data_file, embedded_worker="false")
-    try:
+        with ServeProcess(data_file, embedded_worker="false") as second:
+            second.wait_ready()
+            assert "joined" in second.log()
+            seen = second.graphql(FIND, email="ada@example.com")
+            assert seen["data"] == {"customerByEmail": {"name": "Ada"}}
+            busy = crm(data_file, "db")
+            assert busy.returncode == 3
+            assert "already served" in busy.stderr
+            # Kill the server that started the store: the store notices and stops cleanly.
+            first.signal(signal.SIGKILL)
+            wait_until_free(files)
+            assert files.running() is None
+    with ServeProcess(data_file, embedded_worker="false") as restarted:
         restarted.wait_ready()
         assert restarted.graphql(FIND, email="ada@example.com")["data"] == {
             "customerByEmail": {"name": "Ada"}
         }
         keys = crm(data_file, "revoke-api-key", key.stdout.split()[3])
         assert keys.returncode == 0, keys.stderr
-    finally:
-        restarted.signal(signal.SIGTERM)
 
 
 def test_sigterm_with_a_subscription_open_and_a_job_running_stops_cleanly(
@@ -89,7 +80,19 @@ def test_sigterm_with_a_subscription_open_and_a_job_running_stops_cleanly(
     data_file = tmp_path / "crm.sqlite"
     seeded = crm(data_file, "seed", "--customers", "60")
     assert seeded.returncode == 0, seeded.stderr
-    server = ServeProcess(data_file, write_batch_size="2")
+    with ServeProcess(data_file, write_batch_size="2") as server:
+        stop_mid_job(server)
+    # uvicorn re-raises the signal once it has shut down, so the exit says "terminated".
+    assert server.process.returncode in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in server.log()
+    assert server.log_errors() == []
+    assert StoreFiles(str(data_file)).running() is None
+    # The job ended its attempt or was handed back; it is never left RUNNING on a lease.
+    assert asyncio.run(job_statuses(data_file)) in (["SUCCEEDED"], ["QUEUED"])
+
+
+def stop_mid_job(server: ServeProcess) -> None:
+    """SIGTERM while a segmentation writes and a client follows it over a websocket."""
     server.wait_ready()
     started = server.graphql("mutation { startSegmentation(input: {}) { job { id } } }")
     job_id = started["data"]["startSegmentation"]["job"]["id"]  # type: ignore[index]
@@ -113,13 +116,6 @@ def test_sigterm_with_a_subscription_open_and_a_job_running_stops_cleanly(
         socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         assert json.loads(socket.recv(timeout=10))["type"] == "next"
         server.signal(signal.SIGTERM, limit=15)
-    # uvicorn re-raises the signal once it has shut down, so the exit says "terminated".
-    assert server.process.returncode in (0, -signal.SIGTERM)
-    assert "Application shutdown complete" in server.log()
-    assert server.log_errors() == []
-    assert StoreFiles(str(data_file)).running() is None
-    # The job ended its attempt or was handed back; it is never left RUNNING on a lease.
-    assert asyncio.run(job_statuses(data_file)) in (["SUCCEEDED"], ["QUEUED"])
 
 
 def test_a_command_without_a_server_starts_and_stops_its_own_store(tmp_path: Path) -> None:
