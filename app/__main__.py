@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from app.auth.roles import Role
-from app.db import Database
-from app.settings import Settings
+from app.core.db import Database
+from app.core.settings import Settings
 
 SHUTDOWN_SECONDS = 4
 
@@ -75,7 +75,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
     from app.auth.api_keys import ApiKeyService
     from app.auth.roles import Role
-    from app.errors import InputError
+    from app.core.errors import InputError
 
     async def create(database: Database) -> tuple[str, str]:
         document, key = await ApiKeyService(database.db).create(args.name, Role(args.role))
@@ -93,7 +93,7 @@ def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
 
 def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
     from app.auth.api_keys import ApiKeyService
-    from app.errors import InputError
+    from app.core.errors import InputError
 
     async def revoke(database: Database) -> None:
         await ApiKeyService(database.db).revoke_by_prefix(args.prefix)

@@ -23,10 +23,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app.audit.repository import AuditRepository
 from app.auth.api_keys import ApiKeyRepository
+from app.auth.rate_limits import RateLimitRepository
 from app.core.capacity import CapacityWatch
-from app.counters import CounterRepository
+from app.core.counters import CounterRepository
+from app.core.db import Database
+from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
-from app.db import Database
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
@@ -37,10 +39,8 @@ from app.jobs.worker import Worker, stop_within
 from app.middleware import BodySizeLimit, UploadPreflight
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
-from app.ratelimit import RateLimitRepository
 from app.schema import create_schema
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
-from app.settings import Settings
 from app.tagging.auto import AutoTagger
 from app.tagging.repository import (
     ExampleRepository,

@@ -14,6 +14,7 @@ from strawberry.types.execution import ExecutionContext
 
 from app.audit.graphql import AuditQuery
 from app.auth.graphql import ApiKey, AuthMutation, AuthQuery, load_api_key
+from app.core.settings import Settings
 from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
 from app.graphql.context import Info
 from app.graphql.errors import client_error
@@ -30,7 +31,6 @@ from app.segmentation.graphql import (
     SegmentationRun,
     load_run,
 )
-from app.settings import Settings
 from app.tagging.graphql import (
     Tag,
     TaggerModel,

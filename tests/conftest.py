@@ -30,11 +30,11 @@ from pymongo.monitoring import (
 from app.asgi import REPOSITORIES, create_app
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
+from app.core.db import Database
+from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore
-from app.db import Database
 from app.graphql.context import Context
 from app.schema import create_schema
-from app.settings import Settings
 from app.tagging.repository import TagRepository
 from app.tagging.service import forget_models
 from tests.strict import StrictMongo

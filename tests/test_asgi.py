@@ -12,8 +12,8 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from app.asgi import create_app
-from app.db import Database
-from app.settings import Settings
+from app.core.db import Database
+from app.core.settings import Settings
 
 
 async def http(settings: Settings, database: Database) -> httpx.AsyncClient:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.asgi import REPOSITORIES
-from app.db import Database
-from app.settings import Settings
+from app.core.db import Database
+from app.core.settings import Settings
 from app.tickets.repository import TicketRepository
 
 

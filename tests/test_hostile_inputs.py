@@ -12,8 +12,8 @@ from graphql import GraphQLError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core.paging import InvalidCursor, decode_cursor
 from app.graphql.relay import InvalidGlobalId, parse_id
-from app.paging import InvalidCursor, decode_cursor
 from tests import factories
 from tests.conftest import GraphQLClient
 

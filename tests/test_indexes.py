@@ -8,15 +8,15 @@ import pytest
 from pymongo import TEXT, IndexModel
 
 from app.asgi import REPOSITORIES
+from app.core.db import Database
+from app.core.repository import Repository
 from app.customers.graphql import CustomerOrderField
 from app.customers.repository import CustomerRepository
-from app.db import Database
 from app.orders.graphql import DEFAULT_SORT as ORDER_DEFAULT_SORT
 from app.orders.graphql import OrderOrderField
 from app.orders.repository import OrderRepository
 from app.products.graphql import ProductOrderField
 from app.products.repository import ProductRepository
-from app.repository import Repository
 from app.tickets.graphql import DEFAULT_SORT as TICKET_DEFAULT_SORT
 from app.tickets.graphql import TicketOrderField
 from app.tickets.repository import TicketRepository

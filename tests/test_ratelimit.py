@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.db import Database
-from app.ratelimit import RateLimitRepository
+from app.auth.rate_limits import RateLimitRepository
+from app.core.db import Database
+from app.core.settings import Settings
 from app.schema import create_schema
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 
 

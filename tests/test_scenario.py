@@ -19,13 +19,13 @@ from pymongo import AsyncMongoClient
 from starlette.datastructures import UploadFile
 
 from app.asgi import REPOSITORIES
+from app.core.db import Database
+from app.core.settings import Settings
 from app.core.store import EmbeddedStore
-from app.db import Database
 from app.demo.histories import purchase_history
 from app.jobs.handlers import HANDLERS
 from app.jobs.worker import Worker
 from app.segmentation.repository import AssignmentRepository
-from app.settings import Settings
 from app.tagging.repository import TagRepository
 from tests.conftest import GraphQLClient
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel
 
-from app.db import Database
+from app.core.db import Database
 from tests.strict import MAX_COMMAND_BYTES, StrictMongo
 
 TEXT_INDEX = {"key": {"subject": "text"}, "name": "subject_text", "default_language": "none"}

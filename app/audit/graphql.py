@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from app.audit.repository import AuditRepository
 from app.auth.roles import Role
-from app.db import Document
+from app.core.db import Document
 from app.graphql.common import QueryBuilder, as_utc
 from app.graphql.context import Info
 from app.graphql.pagination import Connection, page_request, top_level_connection

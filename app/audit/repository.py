@@ -10,8 +10,8 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from app.auth.roles import Principal
-from app.db import Document
-from app.repository import Repository
+from app.core.db import Document
+from app.core.repository import Repository
 
 # Fields never copied into the audit trail, whatever the collection.
 SECRET_FIELDS = frozenset({"hash", "password", "secret", "key"})

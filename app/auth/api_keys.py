@@ -12,10 +12,10 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from app.auth.roles import Principal, Role
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
-from app.repository import Repository
-from app.validation import Checker
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.repository import Repository
+from app.core.validation import Checker
 
 KEY_PREFIX = "crm_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8

@@ -7,8 +7,8 @@ import logging
 from app.auth.api_keys import KEY_PREFIX, ApiKeyService
 from app.auth.roles import DEVELOPMENT_ADMIN, Principal
 from app.auth.tokens import InvalidToken, verify_token
-from app.db import MongoDatabase
-from app.settings import Settings
+from app.core.db import MongoDatabase
+from app.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

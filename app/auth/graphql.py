@@ -9,7 +9,7 @@ from bson import ObjectId
 
 from app.auth.api_keys import ApiKeyRepository, ApiKeyService
 from app.auth.roles import Role
-from app.db import Document
+from app.core.db import Document
 from app.graphql.common import UserError
 from app.graphql.context import Info
 from app.graphql.mutations import Target, run_mutation

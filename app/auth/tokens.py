@@ -7,7 +7,7 @@ from typing import Any
 import jwt
 
 from app.auth.roles import Principal, Role
-from app.settings import Settings
+from app.core.settings import Settings
 
 
 class InvalidToken(Exception):

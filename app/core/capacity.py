@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 
-from app.db import MongoDatabase
+from app.core.db import MongoDatabase
 
 log = logging.getLogger(__name__)
 

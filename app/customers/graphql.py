@@ -10,10 +10,11 @@ import strawberry
 from bson import ObjectId
 
 from app.auth.roles import Role
+from app.core.db import Document
+from app.core.paging import PageRequest
 from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage
 from app.customers.repository import CustomerRepository
 from app.customers.service import CustomerService
-from app.db import Document
 from app.graphql.common import (
     DateTimeFilter,
     Money,
@@ -38,7 +39,6 @@ from app.graphql.pagination import (
 )
 from app.graphql.permissions import CRM_WRITERS, EVERYONE, MaskFor, allow, mask_email, mask_phone
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
-from app.paging import PageRequest
 
 if TYPE_CHECKING:
     from app.orders.graphql import Order, OrderFilter, OrderOrderBy

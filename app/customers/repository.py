@@ -8,9 +8,9 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument
 
-from app.db import Document
-from app.paging import and_filters
-from app.repository import Repository
+from app.core.db import Document
+from app.core.paging import and_filters
+from app.core.repository import Repository
 
 # Sort keys the API offers; each has an index ending in _id (keyset pagination).
 SORT_FIELDS = ("createdAt", "updatedAt", "name", "email")

@@ -10,11 +10,11 @@ from bson import ObjectId
 from email_validator import EmailNotValidError, validate_email
 from pymongo.errors import DuplicateKeyError
 
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.validation import Checker
 from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
-from app.validation import Checker
 
 PHONE = re.compile(r"^\+?[0-9 ().\-]{3,40}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from tqdm import tqdm
 
-from app.counters import CounterRepository
-from app.cpu import run_cpu
+from app.core.counters import CounterRepository
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
+from app.core.repository import Repository
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
 from app.demo.generate import Generator, as_of_today, public
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
-from app.repository import Repository
 from app.tagging.jobs import train_version
 from app.tagging.repository import TagRepository
 from app.tagging.service import current_tagger, feedback_text, tagging_changes

@@ -11,9 +11,9 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from app.errors import ErrorCode, FieldError, InputError
+from app.core.errors import ErrorCode, FieldError, InputError
+from app.core.money import from_minor
 from app.graphql.errors import client_error
-from app.money import from_minor
 
 MAX_FILTER_VALUES = 100
 MAX_FILTER_STRING = 200

@@ -14,8 +14,8 @@ from strawberry.types import Info as StrawberryInfo
 from app.auth.authenticate import AuthenticationFailed, authenticate
 from app.auth.roles import Principal
 from app.core.batches import MAX_IN_VALUES
-from app.db import MongoDatabase
-from app.settings import Settings
+from app.core.db import MongoDatabase
+from app.core.settings import Settings
 
 
 class BuiltFromDatabase(Protocol):

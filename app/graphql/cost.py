@@ -29,7 +29,7 @@ from graphql import (
     is_composite_type,
 )
 
-from app.paging import DEFAULT_PAGE_SIZE
+from app.core.paging import DEFAULT_PAGE_SIZE
 
 MUTATION_COST = 10
 

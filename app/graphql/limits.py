@@ -39,12 +39,12 @@ from strawberry.extensions.max_aliases import create_validator as aliases_valida
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.types.execution import ExecutionContext
 
+from app.auth.rate_limits import RateLimitRepository
+from app.core.paging import MAX_PAGE_SIZE
+from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.cost import operation_cost
 from app.graphql.errors import client_error
-from app.paging import MAX_PAGE_SIZE
-from app.ratelimit import RateLimitRepository
-from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from typing import Any
 from strawberry.types.unset import UNSET
 
 from app.audit.repository import AuditRepository
-from app.db import Document
-from app.errors import InputError
+from app.core.db import Document
+from app.core.errors import InputError
+from app.core.repository import Repository
 from app.graphql.common import UserError
 from app.graphql.context import Info
 from app.graphql.relay import InvalidGlobalId, decode_id, encode_id
-from app.repository import Repository
 
 log = logging.getLogger(__name__)
 

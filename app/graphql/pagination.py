@@ -8,11 +8,11 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from bson import ObjectId
 
-from app.db import Document
+from app.core.db import Document
+from app.core.paging import InvalidCursor, InvalidPage, PageRequest, encode_cursor
+from app.core.repository import PageResult, Repository
 from app.graphql.context import Context
 from app.graphql.errors import client_error
-from app.paging import InvalidCursor, InvalidPage, PageRequest, encode_cursor
-from app.repository import PageResult, Repository
 
 T = TypeVar("T")
 

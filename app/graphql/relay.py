@@ -62,7 +62,7 @@ def decode_id_or_raise(global_id: str, type_name: str) -> ObjectId:
 
 def decode_input_id(global_id: str, type_name: str, field: str) -> ObjectId:
     """For mutation input: a malformed ID is a userError (code INVALID) on ``field``."""
-    from app.errors import ErrorCode, InputError
+    from app.core.errors import ErrorCode, InputError
 
     try:
         return decode_id(global_id, type_name)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from app.db import Document, MongoDatabase
+from app.core.db import Document, MongoDatabase
+from app.core.settings import Settings
 from app.imports.files import ImportFiles
 from app.jobs.handlers import HANDLERS
 from app.jobs.models import TERMINAL, JobKind, JobStatus
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
-from app.settings import Settings
 
 FORMATS = {".csv": "CSV", ".jsonl": "JSONL", ".ndjson": "JSONL"}
 

@@ -10,7 +10,7 @@ from gridfs.asynchronous import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo import ASCENDING, IndexModel
 
-from app.db import MongoDatabase
+from app.core.db import MongoDatabase
 
 BUCKET = "imports"
 # No import job waits this long for its file: retries back off for minutes, not days.

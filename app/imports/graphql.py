@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.file_uploads import Upload
 
-from app.errors import ErrorCode, InputError
+from app.core.errors import ErrorCode, InputError
 from app.graphql.common import UserError
 from app.graphql.context import Info
 from app.graphql.permissions import CRM_WRITERS, allow

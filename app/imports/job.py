@@ -11,13 +11,15 @@ from typing import Any
 from gridfs.errors import NoFile
 
 from app.core.batches import in_timed_batches
-from app.counters import CounterRepository
-from app.cpu import run_cpu
+from app.core.counters import CounterRepository
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.money import MoneyError, to_minor
+from app.core.validation import Checker
 from app.customers.models import LifecycleStage
 from app.customers.repository import CustomerRepository
 from app.customers.service import CustomerService
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
 from app.imports.files import ImportFiles
 from app.imports.parsing import (
     InvalidFile,
@@ -32,7 +34,6 @@ from app.imports.parsing import (
     read_rows,
 )
 from app.jobs.context import JobContext, JobFailed
-from app.money import MoneyError, to_minor
 from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository
 from app.orders.service import MAX_ITEMS, MAX_QUANTITY
@@ -41,7 +42,6 @@ from app.products.service import ProductService
 from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
 from app.tickets.service import MAX_BODY, PRIORITY_RANK, UNTAGGED
-from app.validation import Checker
 
 MAX_REPORTED = 100
 NUMBERED = {"orders": re.compile(r"^SO-(\d{1,9})$"), "tickets": re.compile(r"^TK-(\d{1,9})$")}

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from app.errors import ErrorCode, InputError
+from app.core.errors import ErrorCode, InputError
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "CUSTOMERS": ("email", "name", "phone", "company", "tags", "lifecycleStage", "createdAt"),

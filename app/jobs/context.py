@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.core.batches import BatchSizer
-from app.db import Document, MongoDatabase
+from app.core.db import Document, MongoDatabase
+from app.core.settings import Settings
 from app.jobs.queue import JobRepository
-from app.settings import Settings
 
 
 class JobCancelled(Exception):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from bson import ObjectId
 
-from app.db import Document
-from app.errors import ErrorCode, InputError
+from app.core.db import Document
+from app.core.errors import ErrorCode, InputError
 from app.graphql.common import QueryBuilder, UserError
 from app.graphql.context import Info
 from app.graphql.mutations import Target, run_mutation

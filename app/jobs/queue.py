@@ -13,9 +13,9 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from app.db import Document
+from app.core.db import Document
+from app.core.repository import Repository
 from app.jobs.models import JobKind, JobStatus
-from app.repository import Repository
 
 DEFAULT_MAX_ATTEMPTS = 3
 Q, R = JobStatus.QUEUED.value, JobStatus.RUNNING.value

@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from app.db import Document, MongoDatabase
+from app.core.db import Document, MongoDatabase
+from app.core.settings import Settings
 from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import JobKind, JobStatus
 from app.jobs.queue import JobRepository
-from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

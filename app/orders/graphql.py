@@ -9,9 +9,10 @@ from typing import Any
 import strawberry
 from bson import ObjectId
 
+from app.core.db import Document
+from app.core.errors import FieldError, InputError
+from app.core.paging import PageRequest
 from app.customers.graphql import Customer, CustomerStats, load_customer
-from app.db import Document
-from app.errors import FieldError, InputError
 from app.graphql.common import DateTimeFilter, Money, QueryBuilder, SortDirection, UserError, as_utc
 from app.graphql.context import Info
 from app.graphql.mutations import Target, run_mutation
@@ -28,7 +29,6 @@ from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_
 from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository
 from app.orders.service import OrderLine, OrderService
-from app.paging import PageRequest
 from app.products.graphql import Product, load_product
 
 TYPE_NAME = "Order"

@@ -9,9 +9,9 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
-from app.db import Document
+from app.core.db import Document
+from app.core.repository import Repository
 from app.orders.models import NOT_REVENUE
-from app.repository import Repository
 
 SORT_FIELDS = ("placedAt", "total", "number")
 

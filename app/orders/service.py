@@ -8,14 +8,14 @@ from typing import Any
 
 from bson import ObjectId
 
-from app.counters import CounterRepository
+from app.core.counters import CounterRepository
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
 from app.orders.models import TRANSITIONS, OrderStatus
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
-from app.validation import Checker, check_transition
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 10_000

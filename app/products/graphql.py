@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from bson import ObjectId
 
-from app.db import Document
+from app.core.db import Document
 from app.graphql.common import Money, QueryBuilder, SortDirection, StringFilter, UserError
 from app.graphql.context import Info
 from app.graphql.mutations import Target, provided, run_mutation

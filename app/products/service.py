@@ -10,11 +10,11 @@ from typing import Any
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
-from app.money import MoneyError, check_currency, to_minor
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.money import MoneyError, check_currency, to_minor
+from app.core.validation import Checker
 from app.products.repository import ProductRepository
-from app.validation import Checker
 
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9._\-]{0,63}$")
 

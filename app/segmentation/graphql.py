@@ -9,8 +9,9 @@ import strawberry
 from bson import ObjectId
 from strawberry.scalars import JSON
 
-from app.db import Document
-from app.errors import ErrorCode, InputError
+from app.core.db import Document
+from app.core.errors import ErrorCode, InputError
+from app.core.validation import Checker
 from app.graphql.common import Money, UserError, as_utc, check_list
 from app.graphql.context import Info
 from app.graphql.pagination import Connection, load_by_id, page_request, top_level_connection
@@ -21,7 +22,6 @@ from app.jobs.models import JobKind
 from app.segmentation.model import K_RANGE
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.segmentation.service import Members
-from app.validation import Checker
 
 TYPE_NAME = "SegmentationRun"
 

@@ -10,9 +10,9 @@ import numpy as np
 from bson import ObjectId
 
 from app.core.batches import in_timed_batches, retrying
-from app.cpu import run_cpu
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
 from app.jobs.context import JobCancelled, JobContext, JobFailed
 from app.jobs.models import TERMINAL, JobStatus
 from app.jobs.queue import JobRepository

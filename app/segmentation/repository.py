@@ -10,8 +10,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import BulkWriteError
 
 from app.core.batches import chunks
-from app.db import Document
-from app.repository import DUPLICATE_KEY, Repository
+from app.core.db import Document
+from app.core.repository import DUPLICATE_KEY, Repository
 
 BUILDING, COMPLETE, PRUNING = "BUILDING", "COMPLETE", "PRUNING"
 

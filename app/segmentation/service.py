@@ -14,10 +14,10 @@ from typing import Any
 from bson import ObjectId
 
 from app.core.batches import MAX_IN_VALUES
+from app.core.db import Document, MongoDatabase
+from app.core.paging import PageRequest, and_filters, decode_cursor
+from app.core.repository import PageResult
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
-from app.paging import PageRequest, and_filters, decode_cursor
-from app.repository import PageResult
 from app.segmentation.repository import AssignmentRepository
 
 MEMBER_ORDER = [("_id", 1)]

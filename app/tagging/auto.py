@@ -14,8 +14,8 @@ import logging
 import time
 
 from app.core.batches import BatchSizer
-from app.db import MongoDatabase
-from app.settings import Settings
+from app.core.db import MongoDatabase
+from app.core.settings import Settings
 from app.tagging.service import TaggingService
 from app.tickets.repository import TicketRepository
 

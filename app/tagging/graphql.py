@@ -8,8 +8,8 @@ from enum import Enum
 import strawberry
 from bson import ObjectId
 
-from app.db import Document
-from app.errors import ErrorCode, InputError
+from app.core.db import Document
+from app.core.errors import ErrorCode, InputError
 from app.graphql.common import UserError, as_utc
 from app.graphql.context import Info
 from app.graphql.errors import client_error

@@ -11,8 +11,8 @@ from typing import Any
 from bson import ObjectId, json_util
 
 from app.core.batches import retrying
-from app.cpu import run_cpu
-from app.db import Document, MongoDatabase
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
 from app.jobs.context import JobContext, JobFailed
 from app.tagging.discovery import discover, suggested_name
 from app.tagging.model import Example

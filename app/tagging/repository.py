@@ -11,8 +11,8 @@ from gridfs.asynchronous import AsyncGridFSBucket
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from app.db import Document, MongoDatabase
-from app.repository import Repository
+from app.core.db import Document, MongoDatabase
+from app.core.repository import Repository
 from app.tagging.seed import default_taxonomy
 
 MODEL_BUCKET = "tagger_models"

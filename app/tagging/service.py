@@ -13,9 +13,10 @@ from typing import Any
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from app.cpu import run_cpu
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.validation import Checker
 from app.tagging.model import TopicModel
 from app.tagging.repository import (
     ExampleRepository,
@@ -25,7 +26,6 @@ from app.tagging.repository import (
 )
 from app.tagging.tagger import AppliedTag, Tagger, Tagging, TagSource
 from app.tickets.repository import TicketRepository
-from app.validation import Checker
 
 LANGUAGES = ("en", "zh")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

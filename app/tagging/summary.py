@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from app.db import MongoDatabase
-from app.errors import ErrorCode, InputError
+from app.core.db import MongoDatabase
+from app.core.errors import ErrorCode, InputError
 from app.tickets.repository import TicketRepository
 
 DEFAULT_PERIODS = {"DAY": 30, "WEEK": 26, "MONTH": 12}

@@ -9,8 +9,9 @@ from typing import Any
 import strawberry
 from bson import ObjectId
 
+from app.core.db import Document
+from app.core.paging import PageRequest
 from app.customers.graphql import Customer, load_customer
-from app.db import Document
 from app.graphql.common import (
     DateTimeFilter,
     QueryBuilder,
@@ -32,7 +33,6 @@ from app.graphql.pagination import (
 from app.graphql.permissions import EVERYONE, TICKET_WRITERS, allow
 from app.graphql.relay import Node, decode_id_or_raise, decode_input_id, encode_id
 from app.orders.graphql import Order, load_order
-from app.paging import PageRequest
 from app.tagging.sentiment import Sentiment
 from app.tagging.tagger import TagSource
 from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType

@@ -8,8 +8,8 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, ReturnDocument, UpdateOne
 
-from app.db import Document
-from app.repository import Repository
+from app.core.db import Document
+from app.core.repository import Repository
 
 SORT_FIELDS = ("createdAt", "updatedAt", "priorityRank")
 TEXT_FIELDS = {

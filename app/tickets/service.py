@@ -7,14 +7,14 @@ from typing import Any
 
 from bson import ObjectId
 
-from app.counters import CounterRepository
+from app.core.counters import CounterRepository
+from app.core.db import Document, MongoDatabase
+from app.core.errors import ErrorCode, InputError
+from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
-from app.errors import ErrorCode, InputError
 from app.orders.repository import OrderRepository
 from app.tickets.models import TRANSITIONS, Channel, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
-from app.validation import Checker, check_transition
 
 MAX_BODY = 20_000
 MAX_MESSAGES = 500

@@ -90,14 +90,14 @@ def measure(n: int, queue: Any) -> None:
 
 async def database_part(customers: int) -> dict[str, float]:
     from app.asgi import REPOSITORIES
-    from app.db import Database
+    from app.core.db import Database
+    from app.core.settings import Settings
     from app.demo.load import seed
     from app.jobs.handlers import HANDLERS
     from app.jobs.models import JobKind
     from app.jobs.queue import JobRepository
     from app.jobs.worker import Worker
     from app.segmentation.job import build_features
-    from app.settings import Settings
 
     settings = Settings(data_file=":memory:")
     database = await Database.connect(settings)

@@ -9,8 +9,8 @@ import pytest
 from app.__main__ import main
 from app.auth.api_keys import ApiKeyService, hash_key
 from app.auth.roles import Role
-from app.db import Database
-from app.settings import Settings
+from app.core.db import Database
+from app.core.settings import Settings
 from tests.conftest import GraphQLClient
 
 CREATE = """mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) {

@@ -10,9 +10,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.schema import create_schema
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 
 SECRET = "test-secret-that-is-long-enough-for-hs256"

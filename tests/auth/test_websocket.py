@@ -14,9 +14,9 @@ from websockets.exceptions import InvalidStatus
 
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.demo.load import seed
-from app.settings import Settings
 from tests.conftest import serve, start_worker
 
 PROTOCOL = "graphql-transport-ws"

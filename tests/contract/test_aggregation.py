@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_date_trunc_periods(database: Database) -> None:

@@ -7,7 +7,7 @@ import asyncio
 
 from pymongo import ReturnDocument
 
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_a_guarded_update_succeeds_for_exactly_one_of_many(database: Database) -> None:

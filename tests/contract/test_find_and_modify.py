@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_before_and_after(database: Database) -> None:

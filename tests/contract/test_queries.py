@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_array_conditions(database: Database) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pymongo import TEXT, IndexModel
 
-from app.db import Database
-from app.repository import Repository
+from app.core.db import Database
+from app.core.repository import Repository
 
 
 class Notes(Repository):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo import ASCENDING, IndexModel
 
-from app.db import Database
+from app.core.db import Database
 
 LIMIT_SECONDS = 150  # two passes of MongoDB's TTL monitor, and margin
 

@@ -7,7 +7,7 @@ import pytest
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_a_duplicate_is_refused_with_the_key_it_collides_on(database: Database) -> None:

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from app.core.capacity import CapacityWatch
-from app.db import Database
+from app.core.db import Database
 
 
 async def test_a_collection_past_the_limit_is_reported_once(

@@ -12,8 +12,8 @@ from bson import Decimal128, ObjectId
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from app.core.db import Database
 from app.core.store_server import single_in
-from app.db import Database
 
 
 async def test_inserts_report_duplicates_as_mongodb_does(database: Database) -> None:

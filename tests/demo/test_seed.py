@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from app.__main__ import main
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.demo.generate import Generator
 from app.demo.load import StoreNotEmpty, seed
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)

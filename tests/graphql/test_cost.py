@@ -7,10 +7,10 @@ from typing import Any
 import strawberry
 from graphql import parse
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.graphql.cost import MUTATION_COST, operation_cost
 from app.schema import create_schema
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 
 

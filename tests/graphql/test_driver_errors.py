@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.schema import create_schema
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 
 

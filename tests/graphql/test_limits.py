@@ -6,10 +6,10 @@ import pytest
 
 from app.auth.api_keys import ApiKeyService
 from app.auth.roles import Role
+from app.core.db import Database
+from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
-from app.db import Database
 from app.schema import create_schema
-from app.settings import Settings
 from tests import factories
 from tests.conftest import GraphQLClient
 

@@ -12,10 +12,10 @@ from starlette.datastructures import UploadFile
 
 from app.__main__ import main
 from app.asgi import create_app
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.jobs.handlers import HANDLERS
 from app.jobs.worker import Worker
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import tag_pending
 

@@ -8,14 +8,14 @@ import signal
 import time
 from datetime import UTC, datetime
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.demo.load import seed
 from app.jobs.handlers import HANDLERS
 from app.jobs.models import JobKind
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
-from app.settings import Settings
 from tests.conftest import start_worker
 
 TAKEOVER = Settings(job_lease_seconds=1, job_poll_seconds=0.05, write_batch_size=5)

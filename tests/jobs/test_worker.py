@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from app.db import Database, Document
+from app.core.db import Database, Document
+from app.core.settings import Settings
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind, JobStatus
 from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
-from app.settings import Settings
 
 FAST = Settings(job_lease_seconds=0.5, job_poll_seconds=0.05, job_retry_base_seconds=0)
 

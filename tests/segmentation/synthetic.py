@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
+from app.core.db import Document, MongoDatabase
 from app.customers.repository import CustomerRepository
-from app.db import Document, MongoDatabase
 from app.orders.repository import OrderRepository
 
 AS_OF = datetime.now(UTC).replace(microsecond=0)

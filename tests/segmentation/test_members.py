@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+from app.core.db import Database
+from app.core.paging import PageRequest, encode_cursor
 from app.customers.repository import CustomerRepository
-from app.db import Database
-from app.paging import PageRequest, encode_cursor
 from app.segmentation.repository import AssignmentRepository
 from app.segmentation.service import MEMBER_ORDER, Members, SegmentMembers
 

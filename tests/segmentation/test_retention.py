@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.jobs.context import JobCancelled, JobContext
 from app.jobs.handlers import HANDLERS
 from app.jobs.models import JobKind
@@ -15,7 +16,6 @@ from app.jobs.queue import JobRepository
 from app.jobs.worker import Worker
 from app.segmentation.job import run_segmentation
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
-from app.settings import Settings
 from tests.segmentation.synthetic import AS_OF, build_history
 
 

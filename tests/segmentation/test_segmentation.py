@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.jobs.handlers import HANDLERS
 from app.jobs.worker import Worker
-from app.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.segmentation.synthetic import AS_OF, build_history
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.db import Database
+from app.core.db import Database
+from app.core.settings import Settings
 from app.jobs.handlers import HANDLERS
 from app.jobs.worker import Worker
-from app.settings import Settings
 from app.tagging.auto import AutoTagger
 from tests.conftest import GraphQLClient
 

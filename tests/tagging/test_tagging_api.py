@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.settings import Settings
+from app.core.settings import Settings
 from app.tagging.repository import ExampleRepository
 from tests import factories
 from tests.conftest import GraphQLClient, serve

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
-from app.repository import Repository
+from app.core.repository import Repository
 
 
 class CounterRepository(Repository):

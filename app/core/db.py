@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 from pymongo.monitoring import CommandListener
 
+from app.core.settings import Settings
 from app.core.store import EmbeddedStore
-from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

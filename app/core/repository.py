@@ -12,8 +12,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, OperationFailure
 
 from app.core.batches import chunks
-from app.db import Document, MongoDatabase
-from app.paging import (
+from app.core.db import Document, MongoDatabase
+from app.core.paging import (
     PageRequest,
     SortSpec,
     and_filters,

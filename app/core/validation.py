@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import ErrorCode, FieldError, InputError
+from app.core.errors import ErrorCode, FieldError, InputError
 
 
 class Checker:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from app.repository import Repository
+from app.core.repository import Repository
 
 ATTEMPTS = 8
 
