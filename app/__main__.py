@@ -73,8 +73,8 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
-    from app.auth.api_keys import ApiKeyService
     from app.auth.roles import Role
+    from app.auth.service import ApiKeyService
     from app.core.errors import InputError
 
     async def create(database: Database) -> tuple[str, str]:
@@ -92,7 +92,7 @@ def _create_api_key(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
-    from app.auth.api_keys import ApiKeyService
+    from app.auth.service import ApiKeyService
     from app.core.errors import InputError
 
     async def revoke(database: Database) -> None:
@@ -110,8 +110,8 @@ def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
 
-    from app.jobs.handlers import HANDLERS
     from app.jobs.worker import Worker, stop_within
+    from app.schema import HANDLERS
     from app.tagging.auto import AutoTagger
 
     async def run(database: Database) -> None:
@@ -131,6 +131,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from app.imports.cli import format_of, import_file
+    from app.schema import HANDLERS
 
     path = Path(args.file)
     file_format = format_of(path, args.format)
@@ -142,7 +143,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def run(database: Database) -> dict[str, Any]:
-        return await import_file(database.db, settings, args.entity, path, file_format)
+        return await import_file(database.db, settings, HANDLERS, args.entity, path, file_format)
 
     job = asyncio.run(_with_database(settings, run))
     if job["status"] != "SUCCEEDED":

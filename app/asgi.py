@@ -22,8 +22,8 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app.audit.repository import AuditRepository
-from app.auth.api_keys import ApiKeyRepository
 from app.auth.rate_limits import RateLimitRepository
+from app.auth.repository import ApiKeyRepository
 from app.core.capacity import CapacityWatch
 from app.core.counters import CounterRepository
 from app.core.db import Database
@@ -33,13 +33,12 @@ from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.imports.files import ImportFiles
-from app.jobs.handlers import HANDLERS
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker, stop_within
 from app.middleware import BodySizeLimit, UploadPreflight
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
-from app.schema import create_schema
+from app.schema import HANDLERS, create_schema
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tagging.auto import AutoTagger
 from app.tagging.repository import (

@@ -1,73 +1,68 @@
-"""The GraphQL schema: every domain's queries and mutations, plus Relay's ``node``/``nodes``."""
+"""The GraphQL schema, assembled from the domains: their queries and mutations, the union of
+their job results, Relay's ``node``/``nodes``; and the job handlers they register.
+
+This module (with the CLI and the ASGI app above it) is the only one that knows every domain.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any, Union
 
 import strawberry
-from bson import ObjectId
 from graphql import GraphQLError
 from strawberry.types.execution import ExecutionContext
 
-from app.audit.graphql import AuditQuery
-from app.auth.graphql import ApiKey, AuthMutation, AuthQuery, load_api_key
+# The domains' job handlers register themselves with the job registry on import.
+import app.imports.jobs
+import app.segmentation.jobs
+import app.tagging.jobs  # noqa: F401
+from app.audit.graphql.queries import AuditQuery
+from app.auth.graphql.mutations import AuthMutation
+from app.auth.graphql.queries import AuthQuery
+from app.auth.graphql.types import ApiKey
 from app.core.settings import Settings
-from app.customers.graphql import Customer, CustomerMutation, CustomerQuery, load_customer
+from app.customers.graphql.mutations import CustomerMutation
+from app.customers.graphql.queries import CustomerQuery
+from app.customers.graphql.types import Customer
 from app.graphql.context import Info
 from app.graphql.errors import client_error
 from app.graphql.limits import is_unexpected, protective_extensions
 from app.graphql.permissions import EVERYONE, allow
-from app.graphql.relay import InvalidGlobalId, Node, parse_id
-from app.imports.graphql import ImportMutation
-from app.jobs.graphql import Job, JobMutation, JobQuery, JobSubscription, load_job
-from app.orders.graphql import Order, OrderMutation, OrderQuery, load_order
-from app.products.graphql import Product, ProductMutation, ProductQuery, load_product
-from app.segmentation.graphql import (
-    SegmentationMutation,
-    SegmentationQuery,
-    SegmentationRun,
-    load_run,
-)
-from app.tagging.graphql import (
-    Tag,
-    TaggerModel,
-    TaggingMutation,
-    TaggingQuery,
-    load_tag,
-    load_tagger_model,
-)
-from app.tickets.graphql import Ticket, TicketMutation, TicketQuery, load_ticket
+from app.graphql.relay import Node, resolve_node
+from app.imports.graphql.mutations import ImportMutation
+from app.imports.graphql.types import ImportResult
+from app.jobs.graphql.mutations import JobMutation
+from app.jobs.graphql.queries import JobQuery, JobSubscription
+from app.jobs.graphql.types import Job
+from app.jobs.registry import HANDLERS, RESULT_TYPES
+from app.orders.graphql.mutations import OrderMutation
+from app.orders.graphql.queries import OrderQuery
+from app.orders.graphql.types import Order
+from app.products.graphql.mutations import ProductMutation
+from app.products.graphql.queries import ProductQuery
+from app.products.graphql.types import Product
+from app.segmentation.graphql.mutations import SegmentationMutation
+from app.segmentation.graphql.queries import SegmentationQuery
+from app.segmentation.graphql.types import SegmentationRun
+from app.tagging.graphql.mutations import TaggingMutation
+from app.tagging.graphql.queries import TaggingQuery
+from app.tagging.graphql.types import Tag, TaggerModel
+from app.tickets.graphql.mutations import TicketMutation
+from app.tickets.graphql.queries import TicketQuery
+from app.tickets.graphql.types import Ticket
 
 log = logging.getLogger(__name__)
 
 MAX_NODES = 100
+__all__ = ["HANDLERS", "ImportResult", "JobResult", "create_schema"]
 
-NODE_LOADERS: dict[str, Callable[[Info, ObjectId], Awaitable[Any]]] = {
-    "Customer": load_customer,
-    "Product": load_product,
-    "Order": load_order,
-    "Ticket": load_ticket,
-    "ApiKey": load_api_key,
-    "Job": load_job,
-    "SegmentationRun": load_run,
-    "Tag": load_tag,
-    "TaggerModel": load_tagger_model,
-}
-
-
-async def resolve_node(info: Info, global_id: str) -> Node | None:
-    try:
-        type_name, object_id = parse_id(global_id)
-    except InvalidGlobalId:
-        type_name, object_id = "", None
-    loader = NODE_LOADERS.get(type_name)
-    if loader is None or object_id is None:
-        raise client_error(f"{global_id!r} is not a valid ID.", "INVALID_ID")
-    node: Node | None = await loader(info, object_id)
-    return node
+# Job.result's type (app.jobs.graphql.types names it lazily): each domain's registered result.
+JobResult: Any = Annotated[
+    Union[tuple(RESULT_TYPES)],  # noqa: UP007 - a union built from a tuple of types
+    strawberry.union("JobResult", description="Per kind."),
+]
 
 
 @strawberry.type
@@ -87,7 +82,8 @@ class Query(
         extensions=[allow(EVERYONE)],
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return await resolve_node(info, id)
+        node: Node | None = await resolve_node(info, id)
+        return node
 
     @strawberry.field(
         description=f"Objects by global ID, in order; at most {MAX_NODES}.",
@@ -132,11 +128,17 @@ class Schema(strawberry.Schema):
                 log.debug("refused: %s", error.message)
 
 
+# Node implementations, listed so that each is in the schema even where no field names it.
+NODE_TYPES: list[Any] = [
+    Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
+]  # fmt: skip
+
+
 def create_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel],
+        types=NODE_TYPES,
         extensions=protective_extensions(settings),
     )

@@ -28,7 +28,7 @@ from pymongo.monitoring import (
 )
 
 from app.asgi import REPOSITORIES, create_app
-from app.auth.api_keys import ApiKeyService
+from app.auth.service import ApiKeyService
 from app.auth.roles import Role
 from app.core.db import Database
 from app.core.settings import Settings

@@ -47,6 +47,7 @@ def changes_between(before: Document | None, after: Document) -> list[Document]:
 
 class AuditRepository(Repository):
     collection_name = "audit_log"
+    list_order = (("at", -1),)
     indexes = (
         IndexModel([("at", DESCENDING), ("_id", DESCENDING)], name="at_id"),
         IndexModel(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from app.auth.api_keys import KEY_PREFIX, ApiKeyService
 from app.auth.roles import DEVELOPMENT_ADMIN, Principal
+from app.auth.service import KEY_PREFIX, ApiKeyService
 from app.auth.tokens import InvalidToken, verify_token
 from app.core.db import MongoDatabase
 from app.core.settings import Settings

@@ -41,6 +41,8 @@ class Repository:
 
     collection_name: ClassVar[str]
     indexes: ClassVar[Sequence[IndexModel]] = ()
+    # The order of the collection's API list when the client gives none (an index serves it).
+    list_order: ClassVar[SortSpec] = (("createdAt", -1),)
 
     def __init__(self, db: MongoDatabase) -> None:
         self.db = db

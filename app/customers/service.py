@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.validation import Checker
-from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage
+from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, LifecycleStage, new_customer
 from app.customers.repository import CustomerRepository
 
 PHONE = re.compile(r"^\+?[0-9 ().\-]{3,40}$")
@@ -96,17 +96,7 @@ class CustomerService:
 
     async def create(self, values: dict[str, Any]) -> Document:
         fields = self.clean(values, creating=True)
-        now = datetime.now(UTC)
-        document = {
-            "phone": None,
-            "company": None,
-            "address": None,
-            "tags": [],
-            **fields,
-            "createdAt": values.get("created_at") or now,
-            "updatedAt": now,
-            "archivedAt": None,
-        }
+        document = new_customer(fields, datetime.now(UTC), values.get("created_at"))
         try:
             return await self.customers.insert(document)
         except DuplicateKeyError:

@@ -14,9 +14,9 @@ from app.audit.repository import AuditRepository
 from app.core.db import Document
 from app.core.errors import InputError
 from app.core.repository import Repository
-from app.graphql.common import UserError
 from app.graphql.context import Info
 from app.graphql.relay import InvalidGlobalId, decode_id, encode_id
+from app.graphql.types import UserError
 
 log = logging.getLogger(__name__)
 

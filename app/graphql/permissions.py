@@ -14,9 +14,11 @@ from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from app.auth.roles import Role
+
+__all__ = ["Role"]
 from app.graphql.context import Info
 
-# Registered here, the one GraphQL module every user of Role imports.
+# Registered here; GraphQL types take Role from this module, so it is registered first.
 strawberry.enum(Role, description="What a caller may do; see the README's permissions table.")
 
 EVERYONE = frozenset(Role)

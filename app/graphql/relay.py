@@ -1,15 +1,26 @@
-"""Relay's ``Node`` interface and opaque global IDs (``base64url("Customer:<ObjectId>")``)."""
+"""Relay's ``Node`` interface, opaque global IDs (``base64url("Customer:<ObjectId>")``), and the
+registry of node types.
+
+Each domain registers its node types (``register_node``) when its GraphQL types are defined:
+``node(id)`` finds them there, and so does a domain that returns another domain's objects (an
+order's customer) without importing that domain's types.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from bson import ObjectId
 from bson.errors import InvalidId
 from graphql import GraphQLError
 
+from app.core.db import Document
+from app.core.errors import ErrorCode, InputError
 from app.graphql.errors import client_error
 
 
@@ -62,11 +73,59 @@ def decode_id_or_raise(global_id: str, type_name: str) -> ObjectId:
 
 def decode_input_id(global_id: str, type_name: str, field: str) -> ObjectId:
     """For mutation input: a malformed ID is a userError (code INVALID) on ``field``."""
-    from app.core.errors import ErrorCode, InputError
-
     try:
         return decode_id(global_id, type_name)
     except InvalidGlobalId:
         raise InputError.one(
             field, ErrorCode.INVALID, f"{global_id!r} is not a valid {type_name} ID."
         ) from None
+
+
+@dataclass(frozen=True)
+class NodeType:
+    name: str
+    from_document: Callable[[Document], Any]
+    load: Callable[[Any, ObjectId], Awaitable[Document | None]]
+
+
+_NODES: dict[str, NodeType] = {}
+
+
+def register_node(
+    name: str,
+    from_document: Callable[[Document], Any],
+    load: Callable[[Any, ObjectId], Awaitable[Document | None]],
+) -> None:
+    """Make ``name`` a node type: ``load(info, object_id)`` finds its document (through the
+    request's loaders), ``from_document`` makes the GraphQL object."""
+    _NODES[name] = NodeType(name, from_document, load)
+
+
+def node_of(name: str) -> Callable[[Document], Any]:
+    """The GraphQL object of a ``name`` document (looked up when called: registration happens
+    when the schema's types are defined)."""
+
+    def convert(document: Document) -> Any:
+        return _NODES[name].from_document(document)
+
+    return convert
+
+
+async def load_node(info: Any, name: str, object_id: ObjectId | None) -> Any:
+    """The ``name`` node with this ID, or None (also for a None ID)."""
+    if object_id is None:
+        return None
+    node_type = _NODES[name]
+    document = await node_type.load(info, object_id)
+    return node_type.from_document(document) if document is not None else None
+
+
+async def resolve_node(info: Any, global_id: str) -> Any:
+    """The node a global ID names; ``INVALID_ID`` if the ID names no node type."""
+    try:
+        type_name, object_id = parse_id(global_id)
+    except InvalidGlobalId:
+        type_name, object_id = "", None
+    if type_name not in _NODES or object_id is None:
+        raise client_error(f"{global_id!r} is not a valid ID.", "INVALID_ID")
+    return await load_node(info, type_name, object_id)

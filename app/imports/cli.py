@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from tqdm import tqdm
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.imports.files import ImportFiles
-from app.jobs.handlers import HANDLERS
+from app.jobs.context import Handler
 from app.jobs.models import TERMINAL, JobKind, JobStatus
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
 
 FORMATS = {".csv": "CSV", ".jsonl": "JSONL", ".ndjson": "JSONL"}
@@ -24,7 +25,12 @@ def format_of(path: Path, given: str | None) -> str | None:
 
 
 async def import_file(
-    db: MongoDatabase, settings: Settings, entity: str, path: Path, file_format: str
+    db: MongoDatabase,
+    settings: Settings,
+    handlers: Mapping[JobKind, Handler],
+    entity: str,
+    path: Path,
+    file_format: str,
 ) -> Document:
     """Store the file, enqueue the job, and work the queue here until that job ends."""
     data = await asyncio.to_thread(path.read_bytes)
@@ -33,7 +39,7 @@ async def import_file(
     params = {"entity": entity, "format": file_format, "fileId": file_id, "filename": path.name}
     job = await queue.enqueue(JobKind.IMPORT, params, datetime.now(UTC))
     stop = asyncio.Event()
-    worker = asyncio.create_task(Worker(db, settings, HANDLERS).run(stop))
+    worker = asyncio.create_task(Worker(db, settings, handlers).run(stop))
     try:
         with tqdm(desc=f"importing {path.name}", unit="row") as bar:
             while True:

@@ -10,7 +10,7 @@ from typing import Any
 from app.core.batches import BatchSizer
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 
 
 class JobCancelled(Exception):

@@ -20,7 +20,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import JobKind, JobStatus
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 
 log = logging.getLogger(__name__)
 

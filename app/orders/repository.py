@@ -18,6 +18,7 @@ SORT_FIELDS = ("placedAt", "total", "number")
 
 class OrderRepository(Repository):
     collection_name = "orders"
+    list_order = (("placedAt", -1),)
     indexes = (
         IndexModel([("number", ASCENDING)], unique=True, name="number_unique"),
         # A customer's orders, newest first; also serves their stats.

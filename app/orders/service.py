@@ -13,7 +13,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
-from app.orders.models import TRANSITIONS, OrderStatus
+from app.orders.models import TRANSITIONS, OrderStatus, new_order
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 
@@ -59,18 +59,15 @@ class OrderService:
         currency = items[0].pop("currency")
         for item in items[1:]:
             item.pop("currency")
-        document = {
-            "number": await self.counters.next_number("orders", "SO"),
-            "customerId": customer_id,
-            "items": items,
-            "currency": currency,
-            "total": sum(item["unitPrice"] * item["quantity"] for item in items),
-            "status": OrderStatus.PENDING.value,
-            "placedAt": placed_at or now,
-            "statusHistory": [{"status": OrderStatus.PENDING.value, "at": now, "note": None}],
-            "createdAt": now,
-            "updatedAt": now,
-        }
+        document = new_order(
+            number=await self.counters.next_number("orders", "SO"),
+            customer_id=customer_id,
+            items=items,
+            currency=currency,
+            placed_at=placed_at or now,
+            history=[{"status": OrderStatus.PENDING.value, "at": now, "note": None}],
+            now=now,
+        )
         return await self.orders.insert(document)
 
     async def _items(self, check: Checker, lines: list[OrderLine]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ SORT_FIELDS = ("createdAt", "name", "sku", "price")
 
 class ProductRepository(Repository):
     collection_name = "products"
+    list_order = (("name", 1),)
     indexes = (
         IndexModel([("sku", ASCENDING)], unique=True, name="sku_unique"),
         *(

@@ -14,6 +14,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.money import MoneyError, check_currency, to_minor
 from app.core.validation import Checker
+from app.products.models import new_product
 from app.products.repository import ProductRepository
 
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9._\-]{0,63}$")
@@ -78,7 +79,7 @@ class ProductService:
     async def create(self, values: dict[str, Any]) -> Document:
         fields = self.clean(values, creating=True)
         now = datetime.now(UTC)
-        document = {"description": None, **fields, "createdAt": now, "updatedAt": now}
+        document = new_product(fields, now)
         try:
             return await self.products.insert(document)
         except DuplicateKeyError:

@@ -12,8 +12,7 @@ from pymongo.errors import BulkWriteError
 from app.core.batches import chunks
 from app.core.db import Document
 from app.core.repository import DUPLICATE_KEY, Repository
-
-BUILDING, COMPLETE, PRUNING = "BUILDING", "COMPLETE", "PRUNING"
+from app.segmentation.models import BUILDING, COMPLETE, PRUNING, assignment_id
 
 
 class SegmentationRunRepository(Repository):
@@ -65,12 +64,6 @@ class SegmentationRunRepository(Repository):
 
     async def delete(self, run_id: ObjectId) -> None:
         await self.collection.delete_one({"_id": run_id})
-
-
-def assignment_id(run_id: ObjectId, customer_id: ObjectId) -> str:
-    """One assignment per run and customer: the ``_id`` says so, so a write repeated after a
-    timeout finds its documents there instead of adding copies."""
-    return f"{run_id}:{customer_id}"
 
 
 class AssignmentRepository(Repository):

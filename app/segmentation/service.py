@@ -15,7 +15,7 @@ from bson import ObjectId
 
 from app.core.batches import MAX_IN_VALUES
 from app.core.db import Document, MongoDatabase
-from app.core.paging import PageRequest, and_filters, decode_cursor
+from app.core.paging import PageRequest, SortSpec, and_filters, decode_cursor
 from app.core.repository import PageResult
 from app.customers.repository import CustomerRepository
 from app.segmentation.repository import AssignmentRepository
@@ -84,8 +84,26 @@ class SegmentMembers:
             has_previous=far_side if forward else more,
         )
 
+    def source(self, members: Members) -> MemberSource:
+        """The members as a list source (their order is the customer-ID order)."""
+        return MemberSource(self, members)
+
     async def count(self, members: Members, query: dict[str, Any]) -> int:
         total = 0
         async for ids in self._batches(members, None, True):
             total += await self.customers.count(and_filters(query, {"_id": {"$in": ids}}))
         return total
+
+
+@dataclass(frozen=True)
+class MemberSource:
+    """A segment's customers as a source of list pages."""
+
+    service: SegmentMembers
+    members: Members
+
+    async def page(self, query: dict[str, Any], sort: SortSpec, request: PageRequest) -> PageResult:
+        return await self.service.page(self.members, query, request)
+
+    async def count(self, query: dict[str, Any]) -> int:
+        return await self.service.count(self.members, query)

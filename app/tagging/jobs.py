@@ -14,8 +14,9 @@ from app.core.batches import retrying
 from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.jobs.context import JobContext, JobFailed
+from app.jobs.models import JobKind
+from app.jobs.registry import handles
 from app.tagging.discovery import discover, suggested_name
-from app.tagging.model import Example
 from app.tagging.repository import (
     ExampleRepository,
     TaggerModelRepository,
@@ -24,6 +25,7 @@ from app.tagging.repository import (
 )
 from app.tagging.seed import seed_examples
 from app.tagging.service import TaggingService, active_model, feedback_text, remember_model
+from app.tagging.topic_model import Example
 from app.tagging.training import merge, train_and_compare
 from app.tickets.repository import TicketRepository
 
@@ -36,6 +38,7 @@ def encode_query(query: Document) -> str:
     return json_util.dumps(query)
 
 
+@handles(JobKind.FEEDBACK_TAGGING)
 async def run_feedback_tagging(context: JobContext) -> Document:
     query: dict[str, Any] = json_util.loads(context.params["query"])
     if not context.params.get("retag"):
@@ -58,6 +61,7 @@ async def run_feedback_tagging(context: JobContext) -> Document:
     return {"matched": done, "tagged": tagged, "agentTagsKept": kept}
 
 
+@handles(JobKind.TAGGER_TRAINING)
 async def run_tagger_training(context: JobContext) -> Document:
     models = TaggerModelRepository(context.db)
     job_id = context.job["_id"]
@@ -139,6 +143,7 @@ def _evaluation(evaluation: Any) -> Document:
     }
 
 
+@handles(JobKind.TOPIC_DISCOVERY)
 async def run_topic_discovery(context: JobContext) -> Document:
     since: datetime = context.params["since"]
     if since.tzinfo is None:

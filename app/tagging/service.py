@@ -17,7 +17,6 @@ from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.validation import Checker
-from app.tagging.model import TopicModel
 from app.tagging.repository import (
     ExampleRepository,
     TaggerModelRepository,
@@ -25,6 +24,7 @@ from app.tagging.repository import (
     keywords_of,
 )
 from app.tagging.tagger import AppliedTag, Tagger, Tagging, TagSource
+from app.tagging.topic_model import TopicModel
 from app.tickets.repository import TicketRepository
 
 LANGUAGES = ("en", "zh")

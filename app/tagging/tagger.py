@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.tagging.language import detect_language
-from app.tagging.model import TopicModel
 from app.tagging.rules import KeywordRules
 from app.tagging.sentiment import SentimentResult, analyse
+from app.tagging.topic_model import TopicModel
 
 
 class TagSource(Enum):

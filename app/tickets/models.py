@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+TYPE_NAME = "Ticket"
+
 
 class TicketType(Enum):
     CONSULTATION = "CONSULTATION"

@@ -32,7 +32,7 @@ K = 5
 
 
 def synthetic(n: int, seed: int = 1) -> Any:
-    from app.segmentation.model import Features
+    from app.segmentation.clustering import Features
 
     rng = np.random.default_rng(seed)
     frequency = rng.geometric(0.35, n).astype(np.float64)
@@ -50,8 +50,8 @@ def measure(n: int, queue: Any) -> None:
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
-    from app.segmentation.job import assignments
-    from app.segmentation.model import (
+    from app.segmentation.jobs import assignments
+    from app.segmentation.clustering import (
         SEED,
         describe,
         fit_clusters,
@@ -93,11 +93,11 @@ async def database_part(customers: int) -> dict[str, float]:
     from app.core.db import Database
     from app.core.settings import Settings
     from app.demo.load import seed
-    from app.jobs.handlers import HANDLERS
+    from app.schema import HANDLERS
     from app.jobs.models import JobKind
-    from app.jobs.queue import JobRepository
+    from app.jobs.repository import JobRepository
     from app.jobs.worker import Worker
-    from app.segmentation.job import build_features
+    from app.segmentation.jobs import build_features
 
     settings = Settings(data_file=":memory:")
     database = await Database.connect(settings)

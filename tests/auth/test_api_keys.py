@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from app.__main__ import main
-from app.auth.api_keys import ApiKeyService, hash_key
+from app.auth.service import ApiKeyService, hash_key
 from app.auth.roles import Role
 from app.core.db import Database
 from app.core.settings import Settings

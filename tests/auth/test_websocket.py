@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
-from app.auth.api_keys import ApiKeyService
+from app.auth.service import ApiKeyService
 from app.auth.roles import Role
 from app.core.db import Database
 from app.core.settings import Settings

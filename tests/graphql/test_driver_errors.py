@@ -4,8 +4,6 @@ driver's message (server addresses, topology), in development and production ali
 from __future__ import annotations
 
 import asyncio
-import gc
-import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -36,12 +34,6 @@ async def unreachable() -> AsyncIterator[Database]:
     await client.close()
     server.close()
     await server.wait_closed()
-    # pymongo 4.20 leaks the socket of a connection its monitor was opening when the client
-    # closes (pool_shared._async_create_connection closes it on OSError, not on cancellation);
-    # collect it here so its ResourceWarning does not land on another test.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.api_keys import ApiKeyService
+from app.auth.service import ApiKeyService
 from app.auth.roles import Role
 from app.core.db import Database
 from app.core.settings import Settings

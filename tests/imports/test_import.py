@@ -14,7 +14,7 @@ from app.__main__ import main
 from app.asgi import create_app
 from app.core.db import Database
 from app.core.settings import Settings
-from app.jobs.handlers import HANDLERS
+from app.schema import HANDLERS
 from app.jobs.worker import Worker
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import tag_pending

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from app.core.db import Database
 from app.core.settings import Settings
 from app.demo.load import seed
-from app.jobs.handlers import HANDLERS
+from app.schema import HANDLERS
 from app.jobs.models import JobKind
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from tests.conftest import start_worker

@@ -12,7 +12,7 @@ from app.core.db import Database, Document
 from app.core.settings import Settings
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind, JobStatus
-from app.jobs.queue import JobRepository
+from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
 
 FAST = Settings(job_lease_seconds=0.5, job_poll_seconds=0.05, job_retry_base_seconds=0)

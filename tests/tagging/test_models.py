@@ -9,7 +9,7 @@ import pytest
 
 from app.tagging.discovery import discover
 from app.tagging.language import detect_language
-from app.tagging.model import Example, TopicModel, train
+from app.tagging.topic_model import Example, TopicModel, train
 from app.tagging.rules import KeywordRules
 from app.tagging.seed import default_keywords, seed_examples
 from app.tagging.sentiment import Sentiment, analyse, baseline

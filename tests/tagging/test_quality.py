@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from app.tagging import sentiment
-from app.tagging.model import evaluate, train
+from app.tagging.topic_model import evaluate, train
 from app.tagging.rules import KeywordRules
 from app.tagging.seed import DATA, default_keywords, read_examples, seed_examples
 

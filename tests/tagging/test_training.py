@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.tagging import model as topic_model
+from app.tagging import topic_model
 from tests import factories
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import run_job, tag_pending

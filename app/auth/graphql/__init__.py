@@ -1,0 +1,1 @@
+"""Identity in GraphQL: viewer, and API keys for admins."""

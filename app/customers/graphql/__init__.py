@@ -1,0 +1,1 @@
+"""Customers in GraphQL: types, inputs, loaders, queries and mutations."""

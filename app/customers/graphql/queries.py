@@ -1,0 +1,55 @@
+"""``customer``, ``customerByEmail`` and ``customers``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.customers.graphql.inputs import CustomerFilter, CustomerOrderBy
+from app.customers.graphql.types import Customer
+from app.customers.models import TYPE_NAME
+from app.customers.repository import CustomerRepository
+from app.graphql.connections import ListArguments, Source, connection_field
+from app.graphql.context import Info
+from app.graphql.inputs import filter_error
+from app.graphql.permissions import EVERYONE, allow
+from app.graphql.relay import decode_id_or_raise, load_node
+from app.segmentation.graphql.inputs import segment_members
+from app.segmentation.service import SegmentMembers
+
+
+def segment_source(info: Info, arguments: ListArguments) -> Source | None:
+    """With ``filter.segment``, the list is the segment's customers, in customer-ID order."""
+    segment = arguments.filter.segment if arguments.filter is not None else None
+    if segment is None:
+        return None
+    if arguments.order_by:
+        raise filter_error(
+            "orderBy cannot be combined with filter.segment: a segment's customers are listed "
+            "in ID order."
+        )
+    return info.context.get(SegmentMembers).source(segment_members(segment))
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(extensions=[allow(EVERYONE)])
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        node: Customer | None = await load_node(info, TYPE_NAME, decode_id_or_raise(id, TYPE_NAME))
+        return node
+
+    @strawberry.field(extensions=[allow(EVERYONE)])
+    async def customer_by_email(self, info: Info, email: str) -> Customer | None:
+        doc = await info.context.get(CustomerRepository).by_email(email.strip().lower()[:254])
+        return Customer.from_document(doc) if doc else None
+
+    customers = connection_field(
+        Customer,
+        CustomerRepository,
+        to_node=Customer.from_document,
+        filter=CustomerFilter,
+        order_by=CustomerOrderBy,
+        search=True,
+        source=segment_source,
+        roles=EVERYONE,
+        description="Customers; `search` matches words in name, email and company.",
+    )

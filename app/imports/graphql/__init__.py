@@ -1,0 +1,1 @@
+"""Imports in GraphQL: importData and the IMPORT job's result."""

@@ -1,0 +1,1 @@
+"""Jobs in GraphQL: the Job type, queries, cancelJob, the jobProgress subscription."""

@@ -1,0 +1,53 @@
+"""``cancelJob``, and the payload every mutation that starts a job returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from app.core.db import Document
+from app.graphql.context import Info
+from app.graphql.mutations import Target, run_mutation
+from app.graphql.payloads import payload
+from app.graphql.permissions import CRM_WRITERS, allow
+from app.graphql.relay import decode_input_id
+from app.jobs.graphql.types import Job
+from app.jobs.models import TYPE_NAME, JobKind
+from app.jobs.repository import JobRepository
+from app.jobs.service import JobService
+
+NODE = (Job.from_document, TYPE_NAME)
+
+
+@payload("job", Job, description="The job, or why nothing was started or changed.")
+class JobPayload: ...
+
+
+async def start_job(
+    info: Info, kind: JobKind, params: dict[str, Any], idempotency_key: str | None
+) -> JobPayload:
+    """Enqueue a job (or return the one started with the same idempotency key)."""
+    service = info.context.get(JobService)
+
+    async def start() -> Document:
+        return await service.start(kind, params, idempotency_key)
+
+    return await run_mutation(info, JobPayload, "job", start, *NODE)
+
+
+@strawberry.type
+class JobMutation:
+    @strawberry.mutation(
+        description="Cancel a queued job, or stop a running one at its next checkpoint.",
+        extensions=[allow(CRM_WRITERS)],
+    )
+    async def cancel_job(self, info: Info, id: strawberry.ID) -> JobPayload:
+        service = info.context.get(JobService)
+
+        async def cancel() -> Document:
+            return await service.cancel(decode_input_id(id, TYPE_NAME, "id"))
+
+        return await run_mutation(
+            info, JobPayload, "job", cancel, *NODE, target=Target(JobRepository, id)
+        )

@@ -1,0 +1,1 @@
+"""Orders in GraphQL: types, inputs, loaders, queries and mutations."""

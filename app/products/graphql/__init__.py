@@ -1,0 +1,1 @@
+"""Products in GraphQL: types, inputs, loaders, queries and mutations."""

@@ -1,0 +1,63 @@
+"""Product filters, sort orders and mutation inputs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from app.graphql.inputs import QueryBuilder, SortDirection, StringFilter
+
+
+@strawberry.enum(description="Fields products can be sorted by.")
+class ProductOrderField(Enum):
+    CREATED_AT = "createdAt"
+    NAME = "name"
+    SKU = "sku"
+    PRICE = "price"
+
+
+@strawberry.input
+class ProductOrderBy:
+    field: ProductOrderField
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input(description="Filters on products; all given conditions must hold.")
+class ProductFilter:
+    active: bool | None = None
+    sku: StringFilter | None = None
+    name: StringFilter | None = None
+
+    def to_query(self) -> dict[str, Any]:
+        query = QueryBuilder()
+        if self.active is not None:
+            query.add("active", self.active)
+        query.string("sku", self.sku, "sku")
+        query.string("name", self.name, "name")
+        return query.build()
+
+
+@strawberry.input
+class CreateProductInput:
+    sku: str
+    name: str
+    price: Decimal
+    currency: str
+    description: str | None = None
+    active: bool | None = True
+
+
+@strawberry.input(description="Only the fields given are changed.")
+class UpdateProductInput:
+    sku: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    price: Decimal | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+
+
+PRODUCT_INPUT_FIELDS = ("sku", "name", "description", "price", "currency", "active")

@@ -1,0 +1,1 @@
+"""Segmentation in GraphQL: runs, a customer's segment, segment filters, startSegmentation."""

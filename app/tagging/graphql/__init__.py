@@ -1,0 +1,1 @@
+"""Feedback tagging in GraphQL: taxonomy, tagger versions, agent tags, jobs, feedbackSummary."""

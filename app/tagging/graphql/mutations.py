@@ -1,0 +1,144 @@
+"""The taxonomy's mutations, ``setTicketTags``, and the tagging jobs' start mutations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import strawberry
+
+from app.core.db import Document
+from app.core.errors import ErrorCode, InputError
+from app.graphql.context import Info
+from app.graphql.inputs import as_utc
+from app.graphql.mutations import Target, provided, run_mutation
+from app.graphql.payloads import payload, refused
+from app.graphql.permissions import ANALYSTS, CRM_WRITERS, TICKET_WRITERS, allow
+from app.graphql.relay import decode_input_id
+from app.jobs.graphql.mutations import JobPayload, start_job
+from app.jobs.models import JobKind
+from app.tagging.graphql.inputs import (
+    CreateTagInput,
+    StartFeedbackTaggingInput,
+    StartTaggerTrainingInput,
+    StartTopicDiscoveryInput,
+    UpdateTagInput,
+    keyword_map,
+)
+from app.tagging.graphql.types import Tag
+from app.tagging.jobs import default_since, encode_query
+from app.tagging.models import TAG_TYPE
+from app.tagging.repository import TagRepository
+from app.tagging.service import TaggingService
+from app.tickets.graphql.inputs import TicketFilter
+from app.tickets.graphql.types import Ticket
+from app.tickets.repository import TicketRepository
+
+TAG_NODE = (Tag.from_document, TAG_TYPE)
+TICKET_NODE = (Ticket.from_document, "Ticket")
+
+
+@payload("tag", Tag, description="The tag, or why nothing changed.")
+class TagPayload: ...
+
+
+@payload("ticket", Ticket, description="The ticket with the agent's tags, or why nothing changed.")
+class SetTicketTagsPayload: ...
+
+
+@strawberry.type
+class TaggingMutation:
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
+    async def create_tag(self, info: Info, input: CreateTagInput) -> TagPayload:
+        service = info.context.get(TaggingService)
+
+        async def create() -> Document:
+            return await service.create_tag(
+                input.name, input.description, keyword_map(input.keywords)
+            )
+
+        return await run_mutation(info, TagPayload, "tag", create, *TAG_NODE)
+
+    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
+    async def update_tag(self, info: Info, id: strawberry.ID, input: UpdateTagInput) -> TagPayload:
+        service = info.context.get(TaggingService)
+
+        async def update() -> Document:
+            values = provided(input, "name", "description", "keywords")
+            if "keywords" in values:
+                values["keywords"] = keyword_map(values["keywords"])
+            return await service.update_tag(decode_input_id(id, TAG_TYPE, "id"), values)
+
+        target = Target(TagRepository, id)
+        return await run_mutation(info, TagPayload, "tag", update, *TAG_NODE, target=target)
+
+    @strawberry.mutation(
+        description="Stop applying a tag (tickets keep the tags they have).",
+        extensions=[allow(CRM_WRITERS)],
+    )
+    async def archive_tag(self, info: Info, id: strawberry.ID) -> TagPayload:
+        service = info.context.get(TaggingService)
+
+        async def archive() -> Document:
+            return await service.set_archived(decode_input_id(id, TAG_TYPE, "id"), True)
+
+        target = Target(TagRepository, id)
+        return await run_mutation(info, TagPayload, "tag", archive, *TAG_NODE, target=target)
+
+    @strawberry.mutation(
+        description="An agent's tags (source AGENT, confidence 1) replace the ticket's topic "
+        "tags, are never overwritten by automatic tagging, and train the next model version.",
+        extensions=[allow(TICKET_WRITERS)],
+    )
+    async def set_ticket_tags(
+        self, info: Info, ticket_id: strawberry.ID, tags: list[str]
+    ) -> SetTicketTagsPayload:
+        service = info.context.get(TaggingService)
+
+        async def set_tags() -> Document:
+            object_id = decode_input_id(ticket_id, "Ticket", "ticketId")
+            return await service.set_ticket_tags(object_id, tags)
+
+        target = Target(TicketRepository, ticket_id)
+        return await run_mutation(
+            info, SetTicketTagsPayload, "ticket", set_tags, *TICKET_NODE, target=target
+        )
+
+    @strawberry.mutation(
+        description="Train a tagger version on shipped and agent examples; it becomes active "
+        "only if it beats the active one on held-out examples.",
+        extensions=[allow(CRM_WRITERS)],
+    )
+    async def start_tagger_training(
+        self, info: Info, input: StartTaggerTrainingInput | None = None
+    ) -> JobPayload:
+        key = input.idempotency_key if input else None
+        return await start_job(info, JobKind.TAGGER_TRAINING, {}, key)
+
+    @strawberry.mutation(
+        description="Tag (or retag) the tickets matching a filter, in batches.",
+        extensions=[allow(CRM_WRITERS)],
+    )
+    async def start_feedback_tagging(
+        self, info: Info, input: StartFeedbackTaggingInput | None = None
+    ) -> JobPayload:
+        input = input or StartFeedbackTaggingInput()
+        query = (input.filter or TicketFilter()).to_query()
+        params = {"query": encode_query(query), "retag": input.retag}
+        return await start_job(info, JobKind.FEEDBACK_TAGGING, params, input.idempotency_key)
+
+    @strawberry.mutation(
+        description="Cluster recent feedback the taxonomy fits poorly and suggest new tags.",
+        extensions=[allow(ANALYSTS)],
+    )
+    async def start_topic_discovery(
+        self, info: Info, input: StartTopicDiscoveryInput | None = None
+    ) -> JobPayload:
+        input = input or StartTopicDiscoveryInput()
+        now = datetime.now(UTC)
+        since = as_utc(input.since) if input.since else default_since(now)
+        if since > now + timedelta(minutes=5):
+            error = InputError.one("since", ErrorCode.OUT_OF_RANGE, "since is in the future.")
+            return refused(JobPayload, "job", error)
+        return await start_job(
+            info, JobKind.TOPIC_DISCOVERY, {"since": since}, input.idempotency_key
+        )

@@ -1,0 +1,1 @@
+"""Tickets in GraphQL: types, inputs, loaders, queries and mutations."""
