@@ -28,8 +28,8 @@ from pymongo.monitoring import (
 )
 
 from app.asgi import REPOSITORIES, create_app
-from app.auth.service import ApiKeyService
 from app.auth.roles import Role
+from app.auth.service import ApiKeyService
 from app.core.db import Database
 from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore

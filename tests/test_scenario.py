@@ -23,8 +23,8 @@ from app.core.db import Database
 from app.core.settings import Settings
 from app.core.store import EmbeddedStore
 from app.demo.histories import purchase_history
-from app.schema import HANDLERS
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from app.segmentation.repository import AssignmentRepository
 from app.tagging.repository import TagRepository
 from tests.conftest import GraphQLClient

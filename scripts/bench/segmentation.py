@@ -50,7 +50,6 @@ def measure(n: int, queue: Any) -> None:
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
-    from app.segmentation.jobs import assignments
     from app.segmentation.clustering import (
         SEED,
         describe,
@@ -58,6 +57,7 @@ def measure(n: int, queue: Any) -> None:
         sample_silhouette,
         scaled_matrix,
     )
+    from app.segmentation.jobs import assignments
     from app.segmentation.rfm import rfm_table
 
     row: dict[str, float] = {"n": n}
@@ -93,10 +93,10 @@ async def database_part(customers: int) -> dict[str, float]:
     from app.core.db import Database
     from app.core.settings import Settings
     from app.demo.load import seed
-    from app.schema import HANDLERS
     from app.jobs.models import JobKind
     from app.jobs.repository import JobRepository
     from app.jobs.worker import Worker
+    from app.schema import HANDLERS
     from app.segmentation.jobs import build_features
 
     settings = Settings(data_file=":memory:")

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.tagging import sentiment  # noqa: E402
-from app.tagging.topic_model import Evaluation, evaluate, train  # noqa: E402
 from app.tagging.rules import KeywordRules  # noqa: E402
 from app.tagging.seed import default_keywords, read_examples, seed_examples  # noqa: E402
+from app.tagging.topic_model import Evaluation, evaluate, train  # noqa: E402
 
 TEST_SET = ROOT / "tests" / "data" / "tagging"
 LABELS = ["NEGATIVE", "NEUTRAL", "POSITIVE"]

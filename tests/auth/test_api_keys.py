@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from app.__main__ import main
-from app.auth.service import ApiKeyService, hash_key
 from app.auth.roles import Role
+from app.auth.service import ApiKeyService, hash_key
 from app.core.db import Database
 from app.core.settings import Settings
 from tests.conftest import GraphQLClient

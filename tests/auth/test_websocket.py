@@ -12,8 +12,8 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
-from app.auth.service import ApiKeyService
 from app.auth.roles import Role
+from app.auth.service import ApiKeyService
 from app.core.db import Database
 from app.core.settings import Settings
 from app.demo.load import seed

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.service import ApiKeyService
 from app.auth.roles import Role
+from app.auth.service import ApiKeyService
 from app.core.db import Database
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository

@@ -14,8 +14,8 @@ from app.__main__ import main
 from app.asgi import create_app
 from app.core.db import Database
 from app.core.settings import Settings
-from app.schema import HANDLERS
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import tag_pending
 

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from app.core.db import Database
 from app.core.settings import Settings
 from app.demo.load import seed
-from app.schema import HANDLERS
 from app.jobs.models import JobKind
 from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from tests.conftest import start_worker
 

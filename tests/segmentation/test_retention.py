@@ -10,10 +10,10 @@ import pytest
 from app.core.db import Database
 from app.core.settings import Settings
 from app.jobs.context import JobCancelled, JobContext
-from app.schema import HANDLERS
 from app.jobs.models import JobKind
 from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from app.segmentation.jobs import run_segmentation
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from tests.segmentation.synthetic import AS_OF, build_history

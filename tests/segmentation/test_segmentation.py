@@ -8,8 +8,8 @@ from typing import Any
 
 from app.core.db import Database
 from app.core.settings import Settings
-from app.schema import HANDLERS
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from tests.conftest import GraphQLClient
 from tests.segmentation.synthetic import AS_OF, build_history
 

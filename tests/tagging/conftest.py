@@ -6,8 +6,8 @@ from typing import Any
 
 from app.core.db import Database
 from app.core.settings import Settings
-from app.schema import HANDLERS
 from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from app.tagging.auto import AutoTagger
 from tests.conftest import GraphQLClient
 

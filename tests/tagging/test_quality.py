@@ -8,9 +8,9 @@ import pytest
 from sklearn.metrics import f1_score
 
 from app.tagging import sentiment
-from app.tagging.topic_model import evaluate, train
 from app.tagging.rules import KeywordRules
 from app.tagging.seed import DATA, default_keywords, read_examples, seed_examples
+from app.tagging.topic_model import evaluate, train
 
 TEST_SET = Path(__file__).parents[1] / "data" / "tagging"
 LABELS = ["NEGATIVE", "NEUTRAL", "POSITIVE"]
