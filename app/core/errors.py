@@ -16,6 +16,7 @@ class ErrorCode(Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     OUT_OF_RANGE = "OUT_OF_RANGE"
     TOO_LONG = "TOO_LONG"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
 
 
 @dataclass(frozen=True)

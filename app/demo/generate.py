@@ -14,8 +14,7 @@ from faker import Faker
 from app.customers.models import LifecycleStage
 from app.demo.texts import AGENT_REPLIES, CHINESE, ENGLISH, TicketText
 from app.orders.models import OrderStatus
-from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
-from app.tickets.service import PRIORITY_RANK
+from app.tickets.models import PRIORITY_RANK, Channel, TicketPriority, TicketStatus, TicketType
 
 Document = dict[str, Any]
 

@@ -6,41 +6,23 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 from app.core.batches import in_timed_batches
 from app.core.counters import CounterRepository
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
-from app.core.money import MoneyError, to_minor
-from app.core.validation import Checker
-from app.customers.models import LifecycleStage
 from app.customers.repository import CustomerRepository
 from app.customers.service import CustomerService
-from app.imports.parsing import (
-    Row,
-    as_bool,
-    as_datetime,
-    as_decimal,
-    as_enum,
-    as_int,
-    as_text,
-    present,
-)
+from app.imports.parsing import Row, as_text
+from app.imports.rows import LineError, Upsert, customer_row, order_rows, product_row, ticket_row
 from app.jobs.context import JobContext
-from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository
-from app.orders.service import MAX_ITEMS, MAX_QUANTITY
 from app.products.repository import ProductRepository
 from app.products.service import ProductService
-from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
-from app.tickets.service import MAX_BODY, PRIORITY_RANK, UNTAGGED
 
 MAX_REPORTED = 100
 NUMBERED = {"orders": re.compile(r"^SO-(\d{1,9})$"), "tickets": re.compile(r"^TK-(\d{1,9})$")}
-Upsert = tuple[Any, Document, Document]
 
 
 class Tally:
@@ -62,52 +44,6 @@ class Tally:
                         "message": problem.message,
                     }
                 )
-
-
-def _clean_customer(service: CustomerService, row: Row) -> Upsert:
-    values: dict[str, Any] = {"name": as_text(row, "name"), "email": as_text(row, "email")}
-    for column in ("phone", "company"):
-        if present(row, column):
-            values[column] = as_text(row, column)
-    if present(row, "tags"):
-        tags = row["tags"]
-        values["tags"] = tags if isinstance(tags, list) else str(tags).split("|")
-    stage = as_enum(row, "lifecycleStage", LifecycleStage)
-    created = as_datetime(row, "createdAt") or datetime.now(UTC)
-    fields = service.clean(values, creating=True)
-    if stage is None:
-        fields.pop("lifecycleStage")
-    else:
-        fields["lifecycleStage"] = stage.value
-    defaults: Document = {"createdAt": created, "archivedAt": None, "address": None}
-    for name, default in (
-        ("phone", None),
-        ("company", None),
-        ("tags", []),
-        ("lifecycleStage", "LEAD"),
-    ):
-        if name not in fields:
-            defaults[name] = default
-    return fields["email"], {**fields, "updatedAt": datetime.now(UTC)}, defaults
-
-
-def _clean_product(service: ProductService, row: Row) -> Upsert:
-    values: dict[str, Any] = {
-        "sku": as_text(row, "sku"),
-        "name": as_text(row, "name"),
-        "price": as_decimal(row, "price"),
-        "currency": as_text(row, "currency"),
-    }
-    if present(row, "description"):
-        values["description"] = as_text(row, "description")
-    if present(row, "active"):
-        values["active"] = as_bool(row, "active")
-    fields = service.clean(values, creating=True)
-    now = datetime.now(UTC)
-    defaults: Document = {"createdAt": now}
-    if "description" not in fields:
-        defaults["description"] = None
-    return fields["sku"], {**fields, "updatedAt": now}, defaults
 
 
 class Importer(ABC):
@@ -156,7 +92,7 @@ class CustomerImporter(RowImporter):
         result = []
         for number, row in rows:
             try:
-                result.append(_clean_customer(service, row))
+                result.append(customer_row(service, row))
             except InputError as error:
                 tally.fail(number, error)
         return result
@@ -171,7 +107,7 @@ class ProductImporter(RowImporter):
         result = []
         for number, row in rows:
             try:
-                result.append(_clean_product(service, row))
+                result.append(product_row(service, row))
             except InputError as error:
                 tally.fail(number, error)
         return result
@@ -220,8 +156,8 @@ class OrderImporter(Importer):
         result = []
         for key, lines in batch:
             try:
-                result.append(self._order(key, lines, customers, products))
-            except _LineError as failure:
+                result.append(order_rows(key, lines, customers, products))
+            except LineError as failure:
                 for number, _ in lines:
                     if number == failure.row:
                         tally.fail(number, failure.error)
@@ -233,108 +169,6 @@ class OrderImporter(Importer):
                             ),
                         )
         return result
-
-    def _order(
-        self,
-        key: str,
-        lines: list[tuple[int, Row]],
-        customers: dict[str, Any],
-        products: dict[str, Document],
-    ) -> Upsert:
-        items = []
-        currency: str | None = None
-        first_row = lines[0][1]
-        if not key or len(key) > 40:
-            raise _LineError(
-                lines[0][0],
-                InputError.one(
-                    "number", ErrorCode.INVALID, "number is required (at most 40 characters)."
-                ),
-            )
-        if len(lines) > MAX_ITEMS:
-            raise _LineError(
-                lines[0][0],
-                InputError.one(
-                    "number", ErrorCode.OUT_OF_RANGE, f"An order takes at most {MAX_ITEMS} lines."
-                ),
-            )
-        email = (as_text(first_row, "customerEmail") or "").lower()
-        customer_id = customers.get(email)
-        for number, row in lines:
-            try:
-                if (as_text(row, "customerEmail") or "").lower() != email:
-                    raise InputError.one(
-                        "customerEmail",
-                        ErrorCode.INVALID,
-                        "All lines of an order need the same customer.",
-                    )
-                if customer_id is None:
-                    raise InputError.one(
-                        "customerEmail", ErrorCode.NOT_FOUND, f"No customer has email {email!r}."
-                    )
-                sku = (as_text(row, "sku") or "").upper()
-                product = products.get(sku)
-                if product is None:
-                    raise InputError.one("sku", ErrorCode.NOT_FOUND, f"No product has SKU {sku!r}.")
-                quantity = as_int(row, "quantity")
-                if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
-                    raise InputError.one(
-                        "quantity",
-                        ErrorCode.OUT_OF_RANGE,
-                        f"quantity must be between 1 and {MAX_QUANTITY}.",
-                    )
-                line_currency = (as_text(row, "currency") or product["currency"]).upper()
-                currency = currency or line_currency
-                if line_currency != currency:
-                    raise InputError.one(
-                        "currency", ErrorCode.INVALID, f"This order is in {currency}."
-                    )
-                price = as_decimal(row, "unitPrice")
-                try:
-                    unit_price = (
-                        product["price"] if price is None else to_minor(price, line_currency)
-                    )
-                except MoneyError as error:
-                    raise InputError.one("unitPrice", ErrorCode.INVALID, str(error)) from None
-                if unit_price < 0:
-                    raise InputError.one(
-                        "unitPrice", ErrorCode.OUT_OF_RANGE, "unitPrice cannot be negative."
-                    )
-                items.append(
-                    {
-                        "productId": product["_id"],
-                        "sku": product["sku"],
-                        "name": product["name"],
-                        "quantity": quantity,
-                        "unitPrice": unit_price,
-                    }
-                )
-            except InputError as error:
-                raise _LineError(number, error) from None
-        try:
-            status = as_enum(first_row, "status", OrderStatus) or OrderStatus.DELIVERED
-            placed_at = as_datetime(first_row, "placedAt") or datetime.now(UTC)
-        except InputError as error:
-            raise _LineError(lines[0][0], error) from None
-        now = datetime.now(UTC)
-        changes = {
-            "customerId": customer_id,
-            "items": items,
-            "currency": currency,
-            "total": sum(i["unitPrice"] * i["quantity"] for i in items),
-            "status": status.value,
-            "placedAt": placed_at,
-            "statusHistory": [{"status": status.value, "at": placed_at, "note": "imported"}],
-            "updatedAt": now,
-        }
-        return key, changes, {"createdAt": now}
-
-
-class _LineError(Exception):
-    def __init__(self, row: int, error: InputError) -> None:
-        super().__init__(str(error))
-        self.row = row
-        self.error = error
 
 
 class TicketImporter(RowImporter):
@@ -351,75 +185,10 @@ class TicketImporter(RowImporter):
         result = []
         for number, row in rows:
             try:
-                result.append(self._ticket(row, customers, orders))
+                result.append(ticket_row(row, customers, orders))
             except InputError as error:
                 tally.fail(number, error)
         return result
-
-    def _ticket(self, row: Row, customers: dict[str, Any], orders: dict[str, Document]) -> Upsert:
-        check = Checker()
-        key = (
-            check.text("number", as_text(row, "number"), required=True, max_length=40) or ""
-        ).upper()
-        subject = check.text("subject", as_text(row, "subject"), required=True)
-        body = check.text("body", as_text(row, "body"), required=True, max_length=MAX_BODY)
-        check.raise_if_any()
-        email = (as_text(row, "customerEmail") or "").lower()
-        customer_id = customers.get(email)
-        if customer_id is None:
-            raise InputError.one(
-                "customerEmail", ErrorCode.NOT_FOUND, f"No customer has email {email!r}."
-            )
-        order_id = None
-        order_number = (as_text(row, "orderNumber") or "").upper()
-        if order_number:
-            order = orders.get(order_number)
-            if order is None:
-                raise InputError.one(
-                    "orderNumber", ErrorCode.NOT_FOUND, f"No order {order_number}."
-                )
-            if order["customerId"] != customer_id:
-                raise InputError.one(
-                    "orderNumber", ErrorCode.INVALID, "The order belongs to another customer."
-                )
-            order_id = order["_id"]
-        kind = as_enum(row, "type", TicketType)
-        channel = as_enum(row, "channel", Channel)
-        if kind is None or channel is None:
-            raise InputError.one(
-                "type" if kind is None else "channel",
-                ErrorCode.REQUIRED,
-                "type and channel are required.",
-            )
-        status = as_enum(row, "status", TicketStatus) or TicketStatus.NEW
-        priority = as_enum(row, "priority", TicketPriority) or TicketPriority.NORMAL
-        created = as_datetime(row, "createdAt") or datetime.now(UTC)
-        now = datetime.now(UTC)
-        changes = {
-            "customerId": customer_id,
-            "orderId": order_id,
-            "type": kind.value,
-            "channel": channel.value,
-            "subject": subject,
-            "body": body,
-            "status": status.value,
-            "priority": priority.value,
-            "priorityRank": PRIORITY_RANK[priority],
-            "createdAt": created,
-            "updatedAt": now,
-            "resolvedAt": created
-            if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-            else None,
-            "tagPending": True,  # new or changed text: the automatic tagger takes it from here
-        }
-        untagged = {k: v for k, v in UNTAGGED.items() if k != "tagPending"}
-        defaults: Document = {
-            "assignee": None,
-            "messages": [],
-            "firstResponseAt": None,
-            **untagged,
-        }
-        return key, changes, defaults
 
     async def write(self, upserts: list[Upsert]) -> tuple[int, int]:
         return await TicketRepository(self.db).upsert_by("number", upserts)

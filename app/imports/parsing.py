@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -53,6 +54,19 @@ def _check_columns(entity: str, columns: set[str]) -> None:
         )
 
 
+def _check_header(entity: str, header: Sequence[str]) -> None:
+    """The header's columns, or what is wrong with the header as written."""
+    columns = {h.strip() for h in header if h}
+    if len(header) == 1:
+        for delimiter, name in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
+            if delimiter in header[0]:
+                raise InvalidFile(
+                    f"The header {header[0]!r} is separated by {name}, not commas: export the "
+                    "file as comma-separated CSV (or as JSON Lines)."
+                )
+    _check_columns(entity, columns)
+
+
 def read_rows(data: bytes, file_format: str, entity: str) -> list[tuple[int, Row]]:
     """(row number, values) for every data row; ``InvalidFile`` if the file is unusable."""
     text = _text(data)
@@ -60,20 +74,29 @@ def read_rows(data: bytes, file_format: str, entity: str) -> list[tuple[int, Row
         raise InvalidFile("The file is binary, not CSV or JSON Lines.")
     rows: list[tuple[int, Row]] = []
     if file_format == "CSV":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # strict: a quote never closed is an error at the end of the file, not a field that
+        # silently swallows every row after it.
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        start = 2
         try:
             header = reader.fieldnames
             if not header:
                 raise InvalidFile("The CSV file has no header row.")
-            _check_columns(entity, {h.strip() for h in header if h})
+            _check_header(entity, header)
             for row in reader:
                 values = {
                     (k or "").strip(): (v.strip() if isinstance(v, str) else v)
                     for k, v in row.items()
                 }
-                rows.append((reader.line_num, values))
+                rows.append((start, values))
+                start = reader.line_num + 1
         except csv.Error as error:
-            raise InvalidFile(f"Not valid CSV: {error}") from None
+            if "unexpected end of data" in str(error):
+                raise InvalidFile(
+                    f"line {start}: a quoted field opens there and is never closed; close the "
+                    'quote, or write a quote inside a field as two ("").'
+                ) from None
+            raise InvalidFile(f"Not valid CSV (line {start}): {error}") from None
     else:
         for line_number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

@@ -1,8 +1,15 @@
-"""Ticket vocabularies and the status moves."""
+"""Ticket documents: their vocabularies, the status moves, and what a stored ticket holds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
+from typing import Any
+
+from bson import ObjectId
+
+from app.core.db import Document
 
 TYPE_NAME = "Ticket"
 
@@ -44,3 +51,55 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     _S.PENDING: frozenset({_S.OPEN, _S.RESOLVED, _S.CLOSED}),
     _S.RESOLVED: frozenset({_S.OPEN, _S.CLOSED}),
 }
+
+PRIORITY_RANK = {p: rank for rank, p in enumerate(TicketPriority)}
+# A new ticket waits for the automatic tagger (app.tagging.auto), which runs on its own.
+UNTAGGED: dict[str, Any] = {
+    "tags": [],
+    "language": None,
+    "sentiment": None,
+    "tagsReviewed": False,
+    "textRevision": 1,
+    "tagPending": True,
+    "taggedAt": None,
+}
+
+
+def new_ticket(
+    *,
+    number: str,
+    customer_id: ObjectId,
+    order_id: ObjectId | None,
+    type: TicketType,
+    channel: Channel,
+    subject: str,
+    body: str,
+    status: TicketStatus,
+    priority: TicketPriority,
+    created_at: datetime,
+    now: datetime,
+    messages: Sequence[Document] = (),
+    assignee: str | None = None,
+    first_response_at: datetime | None = None,
+    resolved_at: datetime | None = None,
+) -> Document:
+    """A ticket as stored; untagged, waiting for the automatic tagger."""
+    return {
+        "number": number,
+        "customerId": customer_id,
+        "orderId": order_id,
+        "type": type.value,
+        "channel": channel.value,
+        "subject": subject,
+        "body": body,
+        "status": status.value,
+        "priority": priority.value,
+        "priorityRank": PRIORITY_RANK[priority],
+        "assignee": assignee,
+        "messages": list(messages),
+        **UNTAGGED,
+        "createdAt": created_at,
+        "updatedAt": now,
+        "firstResponseAt": first_response_at,
+        "resolvedAt": resolved_at,
+    }

@@ -13,22 +13,19 @@ from app.core.errors import ErrorCode, InputError
 from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
 from app.orders.repository import OrderRepository
-from app.tickets.models import TRANSITIONS, Channel, TicketPriority, TicketStatus, TicketType
+from app.tickets.models import (
+    PRIORITY_RANK,
+    TRANSITIONS,
+    Channel,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+    new_ticket,
+)
 from app.tickets.repository import TicketRepository
 
 MAX_BODY = 20_000
 MAX_MESSAGES = 500
-PRIORITY_RANK = {p: rank for rank, p in enumerate(TicketPriority)}
-# A new ticket waits for the automatic tagger (see app.tagging.auto), which runs on its own.
-UNTAGGED: dict[str, Any] = {
-    "tags": [],
-    "language": None,
-    "sentiment": None,
-    "tagsReviewed": False,
-    "textRevision": 1,
-    "tagPending": True,
-    "taggedAt": None,
-}
 
 
 class TicketService:
@@ -64,27 +61,20 @@ class TicketService:
             elif order["customerId"] != customer_id:
                 check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")
         check.raise_if_any()
-        priority = priority or TicketPriority.NORMAL
         now = datetime.now(UTC)
-        document = {
-            "number": await self.counters.next_number("tickets", "TK"),
-            "customerId": customer_id,
-            "orderId": order_id,
-            "type": type.value,
-            "channel": channel.value,
-            "subject": subject_text,
-            "body": body_text,
-            "status": TicketStatus.NEW.value,
-            "priority": priority.value,
-            "priorityRank": PRIORITY_RANK[priority],
-            "assignee": None,
-            "messages": [],
-            **UNTAGGED,
-            "createdAt": created_at or now,
-            "updatedAt": now,
-            "firstResponseAt": None,
-            "resolvedAt": None,
-        }
+        document = new_ticket(
+            number=await self.counters.next_number("tickets", "TK"),
+            customer_id=customer_id,
+            order_id=order_id,
+            type=type,
+            channel=channel,
+            subject=subject_text or "",
+            body=body_text or "",
+            status=TicketStatus.NEW,
+            priority=priority or TicketPriority.NORMAL,
+            created_at=created_at or now,
+            now=now,
+        )
         return await self.tickets.insert(document)
 
     async def update(self, ticket_id: ObjectId, values: dict[str, Any]) -> Document:
