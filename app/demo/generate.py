@@ -11,10 +11,11 @@ from typing import Any
 from bson import ObjectId
 from faker import Faker
 
-from app.customers.models import LifecycleStage
+from app.customers.models import LifecycleStage, new_customer
 from app.demo.texts import AGENT_REPLIES, CHINESE, ENGLISH, TicketText
-from app.orders.models import OrderStatus
-from app.tickets.models import PRIORITY_RANK, Channel, TicketPriority, TicketStatus, TicketType
+from app.orders.models import OrderStatus, new_order
+from app.products.models import new_product
+from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType, new_ticket
 
 Document = dict[str, Any]
 
@@ -41,6 +42,7 @@ TAGS = ["vip", "newsletter", "wholesale", "b2b", "referral", "early-adopter"]
 # Relative order volume by month (Jan..Dec): a holiday peak and a summer bump.
 SEASON = [0.8, 0.7, 0.9, 0.9, 1.0, 1.2, 1.1, 1.0, 0.9, 1.0, 1.6, 1.9]
 HISTORY_DAYS = 548  # 18 months
+UNSETTLED = ObjectId(b"\0" * 12)  # an order's customer before the customers get their IDs
 
 
 @dataclass
@@ -83,19 +85,16 @@ class Generator:
         products = []
         for category, items in CATALOGUE.items():
             for index, (name, price) in enumerate(items):
-                products.append(
-                    {
-                        "_id": self.object_id(created),
-                        "sku": f"{category[:3].upper()}-{index + 1:03d}",
-                        "name": name,
-                        "description": f"{name} from our {category.lower()} range.",
-                        "price": price,
-                        "currency": "USD",
-                        "active": self.rng.random() > 0.05,
-                        "createdAt": created,
-                        "updatedAt": created,
-                    }
-                )
+                fields = {
+                    "_id": self.object_id(created),
+                    "sku": f"{category[:3].upper()}-{index + 1:03d}",
+                    "name": name,
+                    "description": f"{name} from our {category.lower()} range.",
+                    "price": price,
+                    "currency": "USD",
+                    "active": self.rng.random() > 0.05,
+                }
+                products.append(new_product(fields, created))
         return products
 
     def customer(self, index: int) -> Document:
@@ -112,18 +111,17 @@ class Generator:
             "country": "CN" if language == "zh" else "US",
         }
         created = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS + 60))
-        return {
-            "_id": None,  # set once the first order date is known
+        fields = {
             "name": name,
             "email": f"{user}.{index}@{fake.free_email_domain()}".lower(),
             "phone": fake.phone_number(),
             "company": fake.company() if self.rng.random() < 0.3 else None,
             "address": address,
             "tags": sorted(self.rng.sample(TAGS, k=self.rng.choice([0, 0, 1, 1, 2]))),
-            "lifecycleStage": LifecycleStage.LEAD.value,
-            "createdAt": created,
-            "updatedAt": created,
-            "archivedAt": None,
+        }
+        return {
+            "_id": None,  # set once the first order date is known
+            **new_customer(fields, created),
             "_language": language,
             # How often this customer buys: a few loyal buyers, many occasional ones.
             "_appetite": self.rng.paretovariate(1.3) if self.rng.random() < 0.8 else 0.0,
@@ -161,18 +159,20 @@ class Generator:
             for p in lines
         ]
         history = self.status_path(at)
+        order_id = self.object_id(at)
         return {
-            "_id": self.object_id(at),
-            "number": None,
-            "customerId": customer,  # replaced by the customer's _id in settle_customers
-            "items": items,
-            "currency": "USD",
-            "total": sum(i["unitPrice"] * i["quantity"] for i in items),
-            "status": history[-1]["status"],
-            "placedAt": at,
-            "statusHistory": history,
-            "createdAt": at,
+            "_id": order_id,
+            **new_order(
+                number="",  # numbered in placedAt order once all are made
+                customer_id=UNSETTLED,  # the customer's _id, in settle_customers
+                items=items,
+                currency="USD",
+                placed_at=at,
+                history=history,
+                now=at,
+            ),
             "updatedAt": history[-1]["at"],
+            "_customer": customer,
         }
 
     def status_path(self, placed: datetime) -> list[Document]:
@@ -198,7 +198,7 @@ class Generator:
         first: dict[int, datetime] = {}
         last: dict[int, datetime] = {}
         for order in data.orders:
-            key = id(order["customerId"])
+            key = id(order["_customer"])
             first.setdefault(key, order["placedAt"])
             last[key] = order["placedAt"]
         for customer in data.customers:
@@ -213,7 +213,7 @@ class Generator:
             customer["updatedAt"] = customer["createdAt"]
             customer["_id"] = self.object_id(customer["createdAt"])
         for order in data.orders:
-            order["customerId"] = order["customerId"]["_id"]
+            order["customerId"] = order["_customer"]["_id"]
 
     def tickets(self, data: DemoData, count: int) -> list[Document]:
         orders_by_customer: dict[ObjectId, list[Document]] = {}
@@ -253,27 +253,29 @@ class Generator:
         status = self.ticket_status(age_days)
         messages, first_response = self.conversation(language, status, created)
         priority = self.ticket_priority(kind)
+        ticket_id = self.object_id(created)
+        channel = self.rng.choice(list(Channel))
+        assignee = self.rng.choice(["alex", "bo", "chen", "dana"]) if messages else None
+        status_done = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
         return {
-            "_id": self.object_id(created),
-            "number": None,
-            "customerId": customer["_id"],
-            "orderId": order["_id"] if order and "{order}" in subject + body else None,
-            "type": TicketType(kind).value,
-            "channel": self.rng.choice(list(Channel)).value,
-            "subject": subject.format(**fill),
-            "body": body.format(**fill),
-            "status": status.value,
-            "priority": priority.value,
-            "priorityRank": PRIORITY_RANK[priority],
-            "assignee": self.rng.choice(["alex", "bo", "chen", "dana"]) if messages else None,
-            "messages": messages,
-            "tags": [],
-            "createdAt": created,
-            "updatedAt": messages[-1]["at"] if messages else created,
-            "firstResponseAt": first_response,
-            "resolvedAt": messages[-1]["at"]
-            if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-            else None,
+            "_id": ticket_id,
+            **new_ticket(
+                number="",  # numbered in createdAt order once all are made
+                customer_id=customer["_id"],
+                order_id=order["_id"] if order and "{order}" in subject + body else None,
+                type=TicketType(kind),
+                channel=channel,
+                subject=subject.format(**fill),
+                body=body.format(**fill),
+                status=status,
+                priority=priority,
+                created_at=created,
+                now=messages[-1]["at"] if messages else created,
+                messages=messages,
+                assignee=assignee,
+                first_response_at=first_response,
+                resolved_at=messages[-1]["at"] if status_done else None,
+            ),
         }
 
     def ticket_status(self, age_days: int) -> TicketStatus:

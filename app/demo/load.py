@@ -42,7 +42,7 @@ async def seed(
     plan: list[tuple[str, Repository, list[Document]]] = [
         ("products", ProductRepository(db), data.products),
         ("customers", CustomerRepository(db), [public(c) for c in data.customers]),
-        ("orders", OrderRepository(db), data.orders),
+        ("orders", OrderRepository(db), [public(o) for o in data.orders]),
         ("tickets", TicketRepository(db), data.tickets),
     ]
     total = sum(len(documents) for _, _, documents in plan)
