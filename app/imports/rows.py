@@ -9,7 +9,7 @@ from typing import Any
 
 from app.core.db import Document
 from app.core.errors import ErrorCode, InputError
-from app.core.money import MoneyError, to_minor
+from app.core.money import MAX_MINOR_UNITS, MoneyError, to_minor
 from app.core.validation import Checker
 from app.customers.models import LifecycleStage, new_customer
 from app.customers.service import CustomerService
@@ -23,8 +23,8 @@ from app.imports.parsing import (
     as_text,
     present,
 )
-from app.orders.models import OrderStatus, new_order
-from app.orders.service import MAX_ITEMS, MAX_QUANTITY
+from app.orders.models import OrderStatus, new_order, order_total
+from app.orders.service import MAX_ITEMS, MAX_QUANTITY, TOTAL_TOO_LARGE
 from app.products.models import new_product
 from app.products.service import ProductService
 from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType, new_ticket
@@ -162,6 +162,10 @@ def order_rows(
     except InputError as error:
         raise LineError(first_number, error) from None
     assert customer_id is not None  # every line checked it
+    if order_total(items) >= MAX_MINOR_UNITS:
+        raise LineError(
+            first_number, InputError.one("quantity", ErrorCode.OUT_OF_RANGE, TOTAL_TOO_LARGE)
+        )
     currency = items[0]["currency"]
     for item in items:
         del item["currency"]

@@ -33,6 +33,10 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 NOT_REVENUE = (OrderStatus.CANCELLED.value, OrderStatus.REFUNDED.value)
 
 
+def order_total(items: Sequence[Document]) -> int:
+    return sum(item["unitPrice"] * item["quantity"] for item in items)
+
+
 def new_order(
     *,
     number: str,
@@ -50,7 +54,7 @@ def new_order(
         "customerId": customer_id,
         "items": list(items),
         "currency": currency,
-        "total": sum(item["unitPrice"] * item["quantity"] for item in items),
+        "total": order_total(items),
         "status": history[-1]["status"],
         "placedAt": placed_at,
         "statusHistory": list(history),

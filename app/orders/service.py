@@ -11,14 +11,19 @@ from bson import ObjectId
 from app.core.counters import CounterRepository
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
+from app.core.money import MAX_MINOR_UNITS
 from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
-from app.orders.models import TRANSITIONS, OrderStatus, new_order
+from app.orders.models import TRANSITIONS, OrderStatus, new_order, order_total
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 10_000
+TOTAL_TOO_LARGE = (
+    f"The order total passes the largest amount the CRM stores ({MAX_MINOR_UNITS:,} minor "
+    "units): split the order."
+)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -55,6 +60,8 @@ class OrderService:
         if placed_at is not None and placed_at > now + CLOCK_SKEW:
             check.add("placedAt", ErrorCode.OUT_OF_RANGE, "placedAt cannot be in the future.")
         items = await self._items(check, lines[:MAX_ITEMS])
+        if order_total(items) >= MAX_MINOR_UNITS:
+            check.add("items", ErrorCode.OUT_OF_RANGE, TOTAL_TOO_LARGE)
         check.raise_if_any()
         currency = items[0].pop("currency")
         for item in items[1:]:

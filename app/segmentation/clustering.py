@@ -12,6 +12,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from app.core.money import from_minor
 from app.segmentation.rfm import rfm_table
 
 FEATURES = ("recency", "frequency", "monetary", "tenure", "aov")
@@ -90,8 +91,9 @@ def _orders(count: float) -> str:
     return "1 order" if count == 1 else f"{count:.0f} orders"
 
 
-def _money(minor: float, currency: str) -> str:
-    return f"{minor / 100:,.0f} {currency}"
+def money_text(minor: float, currency: str) -> str:
+    """An amount of minor units as a description shows it, in whole units of its currency."""
+    return f"{from_minor(round(minor), currency):,.0f} {currency}"
 
 
 def _label(
@@ -140,7 +142,8 @@ def fit_clusters(
     silhouette = None
     if k is None:
         k, silhouette = choose_k(scaled)
-    k = max(1, min(k, scaled.shape[0]))
+    # Fewer buyers than segments asked for: as many segments as the silhouette can judge.
+    k = max(1, min(k, scaled.shape[0] - 1))
     model = KMeans(n_clusters=k, n_init=4, random_state=SEED)
     labels: NDArray[np.int64] = model.fit_predict(scaled).astype(np.int64)
     return k, labels, silhouette
@@ -151,7 +154,7 @@ def sample_silhouette(scaled: NDArray[np.float64], labels: NDArray[np.int64]) ->
     rng = np.random.default_rng(SEED)
     size = min(scaled.shape[0], SILHOUETTE_SAMPLE)
     idx = rng.choice(scaled.shape[0], size=size, replace=False)
-    if len(set(labels[idx])) < 2:
+    if not 2 <= len(set(labels[idx])) < size:
         return None
     return float(silhouette_score(scaled[idx], labels[idx]))
 
@@ -216,7 +219,7 @@ def describe(
         when = label.split()[0]
         description = (
             f"{size:,} customers who last ordered about {recency:.0f} days ago, placed "
-            f"{frequency:.1f} orders and spent {_money(monetary, currency)} on average: "
+            f"{frequency:.1f} orders and spent {money_text(monetary, currency)} on average: "
             f"{ADVICE[when]}."
         )
         segments.append(
@@ -243,8 +246,8 @@ def explain(features: Features, index: int, result: Segmentation, currency: str)
     monetary = features.monetary[index]
     return (
         f"Last ordered {recency:.0f} days ago (R{result.r[index]}), {_orders(frequency)} "
-        f"(F{result.f[index]}), {_money(monetary, currency)} spent (M{result.m[index]}): "
+        f"(F{result.f[index]}), {money_text(monetary, currency)} spent (M{result.m[index]}): "
         f"{result.groups[index]}; closest to '{seg.label}' (rank {seg.rank}), whose customers "
         f"average {seg.recency:.0f} days, {seg.frequency:.1f} orders and "
-        f"{_money(seg.monetary, currency)}."
+        f"{money_text(seg.monetary, currency)}."
     )

@@ -100,6 +100,10 @@ async def run_segmentation(context: JobContext) -> Document:
         raise JobFailed("NOT_ENOUGH_DATA", "Fewer than two customers have orders before asOf.")
     await context.progress(0, None, f"clustering {len(features.customer_ids):,} customers")
     result = await run_cpu(segment, features, params.get("k"), currency, names)
+    if params.get("k") and result.k < params["k"]:
+        buyers = len(features.customer_ids)
+        message = f"k lowered from {params['k']} to {result.k}: {buyers} customers have orders"
+        await context.progress(0, None, message)
     total = len(features.customer_ids) + len(without)
     await runs.start(
         run_id,

@@ -74,3 +74,14 @@ async def build_history(db: MongoDatabase) -> dict[str, list[ObjectId]]:
     await CustomerRepository(db).insert_many(customers)
     await OrderRepository(db).insert_many(orders)
     return truth
+
+
+async def few_buyers(db: MongoDatabase, count: int) -> None:
+    """``count`` customers with one order each."""
+    customers = [_customer("few", index) for index in range(count)]
+    orders = [
+        _order(customer, 10 + index, 1_000 * (index + 1))
+        for index, customer in enumerate(customers)
+    ]
+    await CustomerRepository(db).insert_many(customers)
+    await OrderRepository(db).insert_many(orders)

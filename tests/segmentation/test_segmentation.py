@@ -11,7 +11,7 @@ from app.core.settings import Settings
 from app.jobs.worker import Worker
 from app.schema import HANDLERS
 from tests.conftest import GraphQLClient
-from tests.segmentation.synthetic import AS_OF, build_history
+from tests.segmentation.synthetic import AS_OF, build_history, few_buyers
 
 START = """mutation($input: StartSegmentationInput!) { startSegmentation(input: $input) {
     job { id status kind } userErrors { field code } } }"""
@@ -156,3 +156,10 @@ async def test_job_progress_subscription_follows_the_job_to_its_end(gql: GraphQL
     await run_jobs(gql.database, gql.settings)
     statuses = [event.data["jobProgress"]["status"] async for event in context_events]
     assert statuses[-1] == "SUCCEEDED"
+
+
+async def test_a_k_above_the_number_of_buyers_is_lowered_and_said(gql: GraphQLClient) -> None:
+    await few_buyers(gql.database.db, 3)
+    run = await segment_once(gql, k=8)
+    assert run["k"] == 2
+    assert run["customerCount"] == 3
