@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
 
 from app.auth.rate_limits import RateLimitRepository
 from app.core.db import Database
@@ -13,19 +13,36 @@ from tests.conftest import GraphQLClient
 
 async def test_bucket_spends_refuses_and_refills(database: Database) -> None:
     buckets = RateLimitRepository(database.db)
-    # Recent times: buckets idle for an hour expire (TTL index), as they would in MongoDB.
-    now = datetime.now(UTC).replace(microsecond=0)
-    assert (await buckets.take("k", 40, capacity=60, now=now)).remaining == 20
-    refused = await buckets.take("k", 30, capacity=60, now=now)
+    capacity = 60_000  # 1,000 tokens a second
+    assert (await buckets.take("k", 60_000, capacity=capacity)).allowed
+    refused = await buckets.take("k", 50_000, capacity=capacity)
     assert not refused.allowed
-    assert refused.retry_after == 10.0  # 10 missing tokens at 1 token per second
-    later = await buckets.take("k", 30, capacity=60, now=now + timedelta(seconds=10))
+    assert 49 < refused.retry_after <= 50  # the missing tokens at 1,000 a second
+    await asyncio.sleep(0.1)  # refills about 100 tokens
+    later = await buckets.take("k", 50, capacity=capacity)
     assert later.allowed
-    assert later.remaining == 0
-    full = await buckets.take("k", 1, capacity=60, now=now + timedelta(minutes=5))
-    assert full.remaining == 59  # never above capacity
-    other = await buckets.take("another", 60, capacity=60, now=now)
+    assert later.remaining < 1_000
+    other = await buckets.take("another", 60_000, capacity=capacity)
     assert other.allowed
+
+
+async def test_concurrent_spends_are_exact_and_never_refused_while_tokens_remain(
+    database: Database,
+) -> None:
+    buckets = RateLimitRepository(database.db)
+    plenty = await asyncio.gather(*(buckets.take("plenty", 10, capacity=10**12) for _ in range(64)))
+    assert all(decision.allowed for decision in plenty)
+    scarce = await asyncio.gather(*(buckets.take("scarce", 1, capacity=30) for _ in range(40)))
+    assert sum(decision.allowed for decision in scarce) == 30  # refill: 0.5 a second
+
+
+async def test_concurrent_requests_of_one_caller_pass_within_budget(database: Database) -> None:
+    settings = Settings(database=database.db.name, rate_limit_cost_per_minute=10**12)
+    client = GraphQLClient(create_schema(settings), database, settings)
+    results = await asyncio.gather(
+        *(client.execute("{ customers(first: 5) { totalCount } }") for _ in range(64))
+    )
+    assert [result.errors for result in results] == [None] * 64
 
 
 async def test_limit_holds_across_processes_and_reports_retry_after(database: Database) -> None:

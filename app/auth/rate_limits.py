@@ -1,21 +1,20 @@
 """Token buckets in MongoDB, so a limit holds across every API process.
 
 Each caller has a bucket of ``capacity`` cost points that refills continuously over a minute.
-Updates are optimistic (compare-and-set on a version), so concurrent requests never both spend
-the same tokens.
+Spending is one atomic update per request (a pipeline update computing the refill from the
+server's clock, ``$$NOW``): concurrent requests never spend the same tokens, none is refused
+while tokens remain, and every process agrees on the time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from app.core.repository import Repository
-
-ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,35 @@ class Decision:
     retry_after: float
 
 
+def _spend(cost: int, capacity: int) -> list[dict[str, Any]]:
+    """The update: refill by the seconds since the last spend, then take ``cost`` if there."""
+    per_second = capacity / 60.0
+    elapsed = {"$divide": [{"$subtract": ["$$NOW", {"$ifNull": ["$updatedAt", "$$NOW"]}]}, 1000]}
+    refilled = {
+        "$min": [
+            float(capacity),
+            {
+                "$add": [
+                    {"$ifNull": ["$tokens", float(capacity)]},
+                    {"$multiply": [elapsed, per_second]},
+                ]
+            },
+        ]
+    }
+    enough = {"$gte": ["$refilled", cost]}
+    return [
+        {"$set": {"refilled": refilled}},
+        {
+            "$set": {
+                "allowed": enough,
+                "tokens": {"$cond": [enough, {"$subtract": ["$refilled", cost]}, "$refilled"]},
+                "updatedAt": "$$NOW",
+            }
+        },
+        {"$unset": "refilled"},
+    ]
+
+
 class RateLimitRepository(Repository):
     collection_name = "rate_limits"
     indexes = (
@@ -32,32 +60,21 @@ class RateLimitRepository(Repository):
         IndexModel([("updatedAt", ASCENDING)], expireAfterSeconds=3600, name="expire"),
     )
 
-    async def take(self, bucket: str, cost: int, capacity: int, now: datetime) -> Decision:
+    async def take(self, bucket: str, cost: int, capacity: int) -> Decision:
         """Spend ``cost`` tokens from ``bucket`` if it holds that many."""
-        per_second = capacity / 60.0
-        for _ in range(ATTEMPTS):
-            doc = await self.collection.find_one({"_id": bucket})
-            if doc is None:
-                tokens = float(capacity)
-            else:
-                elapsed = max((now - doc["updatedAt"]).total_seconds(), 0.0)
-                tokens = min(float(capacity), doc["tokens"] + elapsed * per_second)
-            if tokens < cost:
-                return Decision(False, int(tokens), (cost - tokens) / per_second)
-            left = tokens - cost
-            if doc is None:
-                try:
-                    await self.collection.insert_one(
-                        {"_id": bucket, "tokens": left, "updatedAt": now, "version": 1}
-                    )
-                except DuplicateKeyError:
-                    continue  # another process created it first; read again
-                return Decision(True, int(left), 0.0)
-            result = await self.collection.update_one(
-                {"_id": bucket, "version": doc["version"]},
-                {"$set": {"tokens": left, "updatedAt": now}, "$inc": {"version": 1}},
-            )
-            if result.modified_count == 1:
-                return Decision(True, int(left), 0.0)
-        # Heavy contention on one bucket: ask the caller to come back shortly.
-        return Decision(False, 0, 1.0)
+        for _ in range(2):  # two first requests may race to create the bucket; one retries
+            try:
+                state = await self.collection.find_one_and_update(
+                    {"_id": bucket},
+                    _spend(cost, capacity),
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:
+                continue
+            assert state is not None  # upserted
+            tokens = float(state["tokens"])
+            if state["allowed"]:
+                return Decision(True, int(tokens), 0.0)
+            return Decision(False, int(tokens), (cost - tokens) / (capacity / 60.0))
+        raise RuntimeError(f"rate limit bucket {bucket} could not be created")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from graphql import (
@@ -136,7 +135,7 @@ class QueryBudget(SchemaExtension):
             if principal is None:
                 return None  # every field will refuse the anonymous caller anyway
             decision = await context.get(RateLimitRepository).take(
-                principal.bucket, cost, self.settings.rate_limit_cost_per_minute, datetime.now(UTC)
+                principal.bucket, cost, self.settings.rate_limit_cost_per_minute
             )
         except GraphQLError as error:
             return error

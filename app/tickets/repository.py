@@ -74,21 +74,45 @@ class TicketRepository(Repository):
         return await self.collection.find_one({"number": number})
 
     async def update(
-        self,
-        ticket_id: ObjectId,
-        guard: dict[str, Any],
-        changes: dict[str, Any],
-        push: dict[str, Any] | None = None,
-        inc: dict[str, int] | None = None,
+        self, ticket_id: ObjectId, guard: dict[str, Any], changes: dict[str, Any]
     ) -> Document | None:
         """Apply changes if the ticket still matches ``guard`` (optimistic concurrency)."""
-        update: dict[str, Any] = {"$set": changes}
-        if push:
-            update["$push"] = push
-        if inc:
-            update["$inc"] = inc
         return await self.collection.find_one_and_update(
-            {"_id": ticket_id, **guard}, update, return_document=ReturnDocument.AFTER
+            {"_id": ticket_id, **guard}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+
+    async def append_message(
+        self,
+        ticket_id: ObjectId,
+        message: Document,
+        now: datetime,
+        max_messages: int,
+        *,
+        feedback: bool,
+    ) -> Document | None:
+        """Push a message onto an open ticket holding fewer than ``max_messages``; a customer's
+        feedback also marks the ticket for tagging. None if the ticket refuses it."""
+        changes: dict[str, Any] = {"updatedAt": now}
+        update: dict[str, Any] = {"$push": {"messages": message}, "$set": changes}
+        if feedback:
+            changes["tagPending"] = True
+            update["$inc"] = {"textRevision": 1}
+        return await self.collection.find_one_and_update(
+            {
+                "_id": ticket_id,
+                "status": {"$ne": "CLOSED"},
+                f"messages.{max_messages - 1}": {"$exists": False},
+            },
+            update,
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def first_response(self, ticket_id: ObjectId, now: datetime) -> Document | None:
+        """Record the first staff reply, unless one was recorded already."""
+        return await self.collection.find_one_and_update(
+            {"_id": ticket_id, "firstResponseAt": None},
+            {"$set": {"firstResponseAt": now}},
+            return_document=ReturnDocument.AFTER,
         )
 
     async def pending_tagging(self, limit: int) -> list[Document]:

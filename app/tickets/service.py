@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import bson
 from bson import ObjectId
 
 from app.core.counters import CounterRepository
@@ -26,6 +27,8 @@ from app.tickets.repository import TicketRepository
 
 MAX_BODY = 20_000
 MAX_MESSAGES = 500
+# A ticket is one MongoDB document (16 MiB at most): its conversation stops well before.
+MAX_TICKET_BYTES = 8 * 1024 * 1024
 
 
 class TicketService:
@@ -104,7 +107,8 @@ class TicketService:
     async def add_message(
         self, ticket_id: ObjectId, author: str, body: str, internal: bool
     ) -> Document:
-        """Append a message. The first public reply by someone other than the customer sets
+        """Append a message: one atomic ``$push``, so messages written at the same time are
+        all kept. The first public reply by someone other than the customer sets
         ``firstResponseAt``; a public message from the customer is feedback, so the ticket is
         tagged again; closed tickets take no more messages."""
         check = Checker()
@@ -112,25 +116,8 @@ class TicketService:
         body_text = check.text("body", body, required=True, max_length=MAX_BODY)
         check.raise_if_any()
         ticket = await self._get(ticket_id, field="ticketId")
-        if ticket["status"] == TicketStatus.CLOSED.value:
-            raise InputError.one(
-                "ticketId", ErrorCode.INVALID_TRANSITION, "The ticket is closed; open a new one."
-            )
-        if len(ticket["messages"]) >= MAX_MESSAGES:
-            raise InputError.one(
-                "ticketId",
-                ErrorCode.OUT_OF_RANGE,
-                f"A ticket holds at most {MAX_MESSAGES} messages.",
-            )
         now = datetime.now(UTC)
-        changes: dict[str, Any] = {"updatedAt": now}
         from_customer = not internal and await self._is_customer(ticket, author_text or "")
-        inc = None
-        if from_customer:
-            changes["tagPending"] = True
-            inc = {"textRevision": 1}
-        elif not internal and ticket["firstResponseAt"] is None:
-            changes["firstResponseAt"] = now
         message = {
             "author": author_text,
             "body": body_text,
@@ -138,7 +125,31 @@ class TicketService:
             "fromCustomer": from_customer,
             "at": now,
         }
-        return await self._apply(ticket, changes, push={"messages": message}, inc=inc)
+        if len(bson.encode(ticket)) + len(bson.encode(message)) > MAX_TICKET_BYTES:
+            raise InputError.one(
+                "body",
+                ErrorCode.OUT_OF_RANGE,
+                "The conversation is too long for one ticket; open a new ticket for it.",
+            )
+        updated = await self.tickets.append_message(
+            ticket_id, message, now, MAX_MESSAGES, feedback=from_customer
+        )
+        if updated is None:
+            raise await self._refusal(ticket_id)
+        if not internal and not from_customer and updated["firstResponseAt"] is None:
+            updated = await self.tickets.first_response(ticket_id, now) or updated
+        return updated
+
+    async def _refusal(self, ticket_id: ObjectId) -> InputError:
+        """Why a message could not be appended (the ticket as it is now)."""
+        ticket = await self._get(ticket_id, field="ticketId")
+        if ticket["status"] == TicketStatus.CLOSED.value:
+            return InputError.one(
+                "ticketId", ErrorCode.INVALID_TRANSITION, "The ticket is closed; open a new one."
+            )
+        return InputError.one(
+            "ticketId", ErrorCode.OUT_OF_RANGE, f"A ticket holds at most {MAX_MESSAGES} messages."
+        )
 
     async def _is_customer(self, ticket: Document, author: str) -> bool:
         customer = await self.customers.get(ticket["customerId"])
@@ -152,17 +163,11 @@ class TicketService:
             raise InputError.one(field, ErrorCode.NOT_FOUND, "No ticket has this ID.")
         return ticket
 
-    async def _apply(
-        self,
-        ticket: Document,
-        changes: dict[str, Any],
-        push: dict[str, Any] | None = None,
-        inc: dict[str, int] | None = None,
-    ) -> Document:
+    async def _apply(self, ticket: Document, changes: dict[str, Any]) -> Document:
         # Guard on the version we checked (status and updatedAt) so a concurrent change is not
         # silently overwritten.
         guard = {"status": ticket["status"], "updatedAt": ticket["updatedAt"]}
-        updated = await self.tickets.update(ticket["_id"], guard, changes, push, inc)
+        updated = await self.tickets.update(ticket["_id"], guard, changes)
         if updated is None:
             raise InputError.one(
                 "id", ErrorCode.INVALID_TRANSITION, "The ticket changed meanwhile; reload it."
