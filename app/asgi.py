@@ -8,18 +8,21 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from app.audit.repository import AuditRepository
 from app.auth.rate_limits import RateLimitRepository
@@ -49,6 +52,11 @@ from app.tagging.repository import (
 from app.tickets.repository import TicketRepository
 
 log = logging.getLogger(__name__)
+
+NOT_A_REQUEST = (
+    "The request is not a GraphQL request: send a JSON object with a `query` string, or a "
+    "multipart request whose `operations` and `map` are JSON objects."
+)
 
 REPOSITORIES = (
     ApiKeyRepository,
@@ -111,11 +119,41 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(self.holder.get().db, self.settings, authorization=authorization)
 
     def decode_json(self, data: str | bytes) -> object:
-        # Strawberry turns JSON syntax errors into 400 but lets bad UTF-8 escape as a 500.
+        # Strawberry turns JSON syntax errors into 400 but lets bad UTF-8 (and JSON nested
+        # too deep for the decoder) escape as a 500.
         try:
             return json.loads(data)
         except UnicodeDecodeError as error:
             raise json.JSONDecodeError("request body is not UTF-8", "", 0) from error
+        except RecursionError as error:
+            raise json.JSONDecodeError("request body is nested too deep", "", 0) from error
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        """Strawberry expects the JSON body (or the multipart ``operations`` and ``map``) to
+        be objects and fails with a 500 on anything else: refuse those shapes as 400s."""
+        try:
+            return await super().parse_http_body(request)
+        except (HTTPException, json.JSONDecodeError):
+            raise
+        except (AttributeError, TypeError, ValueError) as error:
+            raise HTTPException(400, NOT_A_REQUEST) from error
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        """Refusals before GraphQL runs (bad JSON, wrong body shape) in GraphQL's error shape,
+        as every other error the API sends; and the uploaded files closed once answered (a
+        request refused before its resolver ran would leave them open)."""
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            response = JSONResponse(
+                {"errors": [{"message": error.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=error.status_code,
+            )
+        if isinstance(request, Request) and not isinstance(response, StreamingResponse):
+            await request.close()
+        return response
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._graphiql_html)
