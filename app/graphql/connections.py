@@ -163,6 +163,7 @@ def connection_field(
     base_query: dict[str, Any] | None = None,
     parent: str | None = None,
     source: Callable[[StrawberryInfo[Context, None], ListArguments], Source | None] | None = None,
+    check: Callable[[StrawberryInfo[Context, None], ListArguments], Awaitable[None]] | None = None,
     roles: frozenset[Any] | None = None,
     description: str | None = None,
 ) -> Any:
@@ -172,8 +173,8 @@ def connection_field(
     types of another domain, looked up in the node registry). ``parent`` makes a nested list:
     the children's field holding the parent's ``object_id``. Without ``orderBy``, the list
     comes in the repository's ``list_order``. ``source`` may hand a root list
-    to another source for some arguments (a segment's customers). ``roles`` declares who may
-    call a root field.
+    to another source for some arguments (a segment's customers); ``check`` may refuse some
+    arguments for some callers. ``roles`` declares who may call a root field.
     """
     convert = node_of(to_node) if isinstance(to_node, str) else to_node
     fixed = base_query or {}
@@ -193,6 +194,8 @@ def connection_field(
             order_by=arguments.get("order_by"),
             search=arguments.get("search"),
         )
+        if check is not None:
+            await check(info, given)
         chosen_filter = given.filter if given.filter is not None else default_filter
         query = chosen_filter.to_query() if chosen_filter is not None else {}
         if fixed:

@@ -6,10 +6,12 @@ permissions table and fails for a field that declares nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
@@ -25,6 +27,8 @@ EVERYONE = frozenset(Role)
 CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
 TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 ADMINS = frozenset({Role.ADMIN})
+# Who may look customers up by their contact details (analysts see them masked only).
+CONTACT_READERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 # Who may start analytics jobs (segmentation, tagging, discovery).
 ANALYSTS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST})
 
@@ -42,6 +46,10 @@ class Allow(BasePermission):
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         principal = await info.context.require_principal()
         return principal.role in self.roles
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
 def allow(roles: frozenset[Role]) -> PermissionExtension:
@@ -63,6 +71,19 @@ def mask_email(email: str) -> str:
     """``jane@example.com`` -> ``j***@example.com``."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+EMAIL = re.compile(r"[^\s@'\"]+@[^\s@'\"]+")
+
+
+def mask_emails_in(text: str) -> str:
+    """Every email address in a text, masked (an import failure's message names one)."""
+    return EMAIL.sub(lambda match: mask_email(match.group()), text)
+
+
+def mask_author(author: str) -> str:
+    """An author is an email or a name: ``j***@example.com``, ``a***``."""
+    return mask_email(author) if "@" in author else f"{author[:1]}***"
 
 
 def mask_phone(phone: str) -> str:

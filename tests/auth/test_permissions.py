@@ -34,13 +34,14 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     **{
         ("Query", name): EVERYONE
         for name in (
-            "customer", "customerByEmail", "customers", "product", "products", "order",
+            "customer", "customers", "product", "products", "order",
             "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
             "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
             "tags", "taggerModels", "feedbackSummary",
         )
     },
     ("Subscription", "jobProgress"): EVERYONE,
+    ("Query", "customerByEmail"): frozenset({A, M, G}),  # not analysts: emails are masked
     ("Query", "apiKeys"): ADMIN,
     ("Query", "auditLog"): ADMIN,
     **{

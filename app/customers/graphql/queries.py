@@ -11,7 +11,7 @@ from app.customers.repository import CustomerRepository
 from app.graphql.connections import ListArguments, Source, connection_field
 from app.graphql.context import Info
 from app.graphql.inputs import filter_error
-from app.graphql.permissions import EVERYONE, allow
+from app.graphql.permissions import CONTACT_READERS, EVERYONE, Role, allow, forbidden
 from app.graphql.relay import decode_id_or_raise, load_node
 from app.segmentation.graphql.inputs import segment_members
 from app.segmentation.service import SegmentMembers
@@ -30,6 +30,20 @@ def segment_source(info: Info, arguments: ListArguments) -> Source | None:
     return info.context.get(SegmentMembers).source(segment_members(segment))
 
 
+async def contact_limits(info: Info, arguments: ListArguments) -> None:
+    """Analysts see contact details masked: they may not find customers through them either
+    (an email filter, or a search, whose text index holds the email)."""
+    principal = await info.context.principal()
+    if principal is None or principal.role is not Role.ANALYST:
+        return
+    if arguments.filter is not None and arguments.filter.email is not None:
+        raise forbidden("Analysts cannot filter customers by email.")
+    if arguments.search:
+        raise forbidden(
+            "Analysts cannot search customers (the search covers emails): filter by name."
+        )
+
+
 @strawberry.type
 class CustomerQuery:
     @strawberry.field(extensions=[allow(EVERYONE)])
@@ -37,7 +51,7 @@ class CustomerQuery:
         node: Customer | None = await load_node(info, TYPE_NAME, decode_id_or_raise(id, TYPE_NAME))
         return node
 
-    @strawberry.field(extensions=[allow(EVERYONE)])
+    @strawberry.field(extensions=[allow(CONTACT_READERS)])
     async def customer_by_email(self, info: Info, email: str) -> Customer | None:
         doc = await info.context.get(CustomerRepository).by_email(email.strip().lower()[:254])
         return Customer.from_document(doc) if doc else None
@@ -50,6 +64,7 @@ class CustomerQuery:
         order_by=CustomerOrderBy,
         search=True,
         source=segment_source,
+        check=contact_limits,
         roles=EVERYONE,
         description="Customers; `search` matches words in name, email and company.",
     )

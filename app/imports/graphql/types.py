@@ -5,8 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from app.core.db import Document
+from app.graphql.permissions import MaskFor, Role, mask_emails_in
 from app.jobs.models import JobKind
 from app.jobs.registry import result_of
+
+
+async def _message(root: ImportFailure) -> str:
+    return root.text
 
 
 @strawberry.type(description="A failed row of an import file.")
@@ -14,7 +19,12 @@ class ImportFailure:
     row: int = strawberry.field(description="Line number in the file (the header is line 1).")
     field: str | None
     code: str
-    message: str
+    message: str = strawberry.field(
+        resolver=_message,
+        description="Email addresses in it are masked for analysts.",
+        extensions=[MaskFor(frozenset({Role.ANALYST}), mask_emails_in)],
+    )
+    text: strawberry.Private[str]
 
 
 @result_of(JobKind.IMPORT)
@@ -33,5 +43,13 @@ class ImportResult:
             imported=result["imported"],
             updated=result["updated"],
             failed=result["failed"],
-            failures=[ImportFailure(**failure) for failure in result["failures"]],
+            failures=[
+                ImportFailure(
+                    row=failure["row"],
+                    field=failure["field"],
+                    code=failure["code"],
+                    text=failure["message"],
+                )
+                for failure in result["failures"]
+            ],
         )

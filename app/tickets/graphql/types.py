@@ -10,6 +10,7 @@ from bson import ObjectId
 
 from app.core.db import Document
 from app.graphql.context import Info
+from app.graphql.permissions import MaskFor, Role, mask_author
 from app.graphql.relay import Node, encode_id, load_node, register_node
 from app.tickets.graphql import loaders
 from app.tickets.graphql.enums import (
@@ -27,20 +28,29 @@ if TYPE_CHECKING:
     from app.orders.graphql.types import Order
 
 
+async def _author(root: TicketMessage) -> str:
+    return root.author_name
+
+
 @strawberry.type
 class TicketMessage:
-    author: str
+    author: str = strawberry.field(
+        resolver=_author,
+        description="Masked (`j***@example.com`, `a***`) for analysts.",
+        extensions=[MaskFor(frozenset({Role.ANALYST}), mask_author)],
+    )
     body: str
     internal: bool = strawberry.field(description="Internal notes are never shown to the customer.")
     from_customer: bool = strawberry.field(
         description="Written by the customer (their messages are tagged as feedback)."
     )
     at: datetime
+    author_name: strawberry.Private[str]
 
     @classmethod
     def from_document(cls, doc: Document) -> TicketMessage:
         return cls(
-            author=doc["author"],
+            author_name=doc["author"],
             body=doc["body"],
             internal=doc["internal"],
             from_customer=doc.get("fromCustomer", False),
