@@ -151,6 +151,14 @@ class TicketRepository(Repository):
         )
         return outcome.matched_count
 
+    async def set_aside(self, ticket: Document, error: str, now: datetime) -> None:
+        """A ticket the tagger cannot read: no longer pending, with the reason (unless its text
+        changed meanwhile: then it is tried again)."""
+        await self.collection.update_one(
+            {"_id": ticket["_id"], "textRevision": ticket.get("textRevision")},
+            {"$set": {"tagPending": False, "tagError": {"message": error, "at": now}}},
+        )
+
     async def set_agent_tags(
         self, ticket_id: ObjectId, tags: list[Document], now: datetime
     ) -> Document | None:
@@ -196,7 +204,8 @@ class TicketRepository(Repository):
                 {"$unwind": "$tags"},
                 {
                     "$group": {
-                        "_id": {"period": period, "tag": "$tags.name"},
+                        # A free-form tag from before tagging is a plain string.
+                        "_id": {"period": period, "tag": {"$ifNull": ["$tags.name", "$tags"]}},
                         "tickets": {"$sum": 1},
                         "negative": count_if("NEGATIVE"),
                         "averageScore": {"$avg": "$sentiment.score"},

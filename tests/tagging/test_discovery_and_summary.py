@@ -142,3 +142,18 @@ async def test_feedback_summary_refuses_windows_it_cannot_chart(gql: GraphQLClie
     backwards = {"createdAt": {"gte": "2026-01-02T00:00:00Z", "lt": "2026-01-01T00:00:00Z"}}
     errors = await gql.errors(SUMMARY, filter=backwards, interval="DAY")
     assert errors[0]["extensions"]["code"] == "OUT_OF_RANGE"
+
+
+async def test_the_summary_counts_free_form_tags_from_before_tagging(gql: GraphQLClient) -> None:
+    await factories.customer(gql)
+    customer = str((await gql.database.db["customers"].find_one({}))["_id"])
+    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    legacy = await ticket_at(gql, customer, "Where is my parcel?", day)
+    await tag_pending(gql.database)
+    # A ticket as stored before tags had a source: plain strings a person typed.
+    await gql.database.db["tickets"].update_one(
+        {"_id": legacy}, {"$set": {"tags": ["vip-customer"]}}
+    )
+    window = {"createdAt": {"gte": "2026-03-02T00:00:00Z", "lt": "2026-03-03T00:00:00Z"}}
+    data = (await gql(SUMMARY, filter=window, interval="DAY"))["feedbackSummary"]
+    assert data["tags"] == [{"tag": "vip-customer", "tickets": 1, "negative": 0}]
