@@ -67,7 +67,10 @@ async def run_tagger_training(context: JobContext) -> Document:
     job_id = context.job["_id"]
     existing = await models.by_job(job_id)  # a retried job does not train twice
     if existing is not None:
-        return {"modelId": existing["_id"], "activated": existing.get("activatedAt") is not None}
+        # The attempt before stopped between saving and activating: finish that step.
+        if existing.get("better") and existing.get("activatedAt") is None:
+            await models.activate(existing["_id"], datetime.now(UTC))
+        return {"modelId": existing["_id"], "activated": bool(existing.get("better"))}
 
     async def progress(message: str) -> None:
         await context.progress(0, None, message)
@@ -103,6 +106,7 @@ async def train_version(
         "jobId": job_id,
         "createdAt": now,
         "activatedAt": None,
+        "better": outcome.better,  # activation is due (kept, so a retry can finish it)
         "threshold": outcome.model.threshold,
         "learnedTags": outcome.model.tags,
         "examples": {
