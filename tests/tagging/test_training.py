@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from app.jobs.worker import Worker
+from app.schema import HANDLERS
 from app.tagging import topic_model
 from app.tagging.repository import TaggerModelRepository
 from tests import factories
 from tests.conftest import GraphQLClient
-from tests.tagging.conftest import run_job, run_jobs, tag_pending
+from tests.tagging.conftest import run_job, tag_pending
 
 TRAIN = """mutation($input: StartTaggerTrainingInput) { startTaggerTraining(input: $input) {
     job { id } userErrors { field code message } } }"""
@@ -106,9 +108,10 @@ async def test_a_better_version_saved_before_a_crash_is_activated_by_the_retry(
     data = await gql(TRAIN, input={})
     job_id = data["startTaggerTraining"]["job"]["id"]
     settings = gql.settings.model_copy(update={"job_retry_base_seconds": 0})
-    await run_jobs(gql.database, settings)  # the attempt saves v1, then dies
+    worker = Worker(gql.database.db, settings, HANDLERS)
+    assert await worker.run_once()  # the attempt saves v1, then dies
     monkeypatch.setattr(TaggerModelRepository, "activate", activate)
-    await run_jobs(gql.database, settings)  # the retry finds v1 saved and finishes the step
+    assert await worker.run_once()  # the retry finds v1 saved and finishes the step
     job = (await gql("query($id: ID!) { job(id: $id) { status attempts } }", id=job_id))["job"]
     assert job == {"status": "SUCCEEDED", "attempts": 2}
     assert (await models(gql))[1]["active"] is True
