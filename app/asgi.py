@@ -30,6 +30,7 @@ from app.auth.repository import ApiKeyRepository
 from app.core.capacity import CapacityWatch
 from app.core.counters import CounterRepository
 from app.core.db import Database
+from app.core.idempotency import IdempotencyRepository
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
 from app.demo.load import seed
@@ -74,6 +75,7 @@ REPOSITORIES = (
     TaggerModelRepository,
     ExampleRepository,
     ImportFiles,
+    IdempotencyRepository,
 )
 
 

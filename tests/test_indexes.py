@@ -59,7 +59,6 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("products", ("sku",)),
         ("orders", ("number",)),
         ("tickets", ("number",)),
-        ("jobs", ("idempotencyKey",)),
         ("tags", ("name",)),
         ("tagger_models", ("version",)),
         ("tagging_examples", ("ticketId",)),

@@ -17,6 +17,7 @@ class ErrorCode(Enum):
     OUT_OF_RANGE = "OUT_OF_RANGE"
     TOO_LONG = "TOO_LONG"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ append successful changes to the audit trail."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,12 +14,21 @@ from strawberry.types.unset import UNSET
 from app.audit.repository import AuditRepository
 from app.core.db import Document
 from app.core.errors import InputError
+from app.core.idempotency import IdempotencyRepository, once
 from app.core.repository import Repository
 from app.graphql.context import Info
-from app.graphql.relay import InvalidGlobalId, decode_id, encode_id
+from app.graphql.relay import InvalidGlobalId, decode_id, encode_id, load_document
 from app.graphql.types import UserError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Idempotent:
+    """A mutation's idempotency key, and the parameters a repeat must match."""
+
+    key: str | None
+    params: Any
 
 
 @dataclass(frozen=True)
@@ -38,11 +48,14 @@ async def run_mutation[P, N](
     type_name: str,
     *,
     target: Target | None = None,
+    idempotency: Idempotent | None = None,
     **extra: Any,
 ) -> P:
     """``payload(field=node, user_errors=[])`` or ``field=None`` with the input's errors.
 
-    ``action`` returns the document as written; on success the change is audited.
+    ``action`` returns the document as written; on success the change is audited. With
+    ``idempotency``, a repeat of the caller's key returns what the first request wrote
+    (audited once).
     """
     context = info.context
     before = None
@@ -54,10 +67,22 @@ async def run_mutation[P, N](
         except InvalidGlobalId:
             before = None  # the action reports the bad ID as a userError
     try:
-        document = await action()
+        if idempotency is None:
+            document, replayed = await action(), False
+        else:
+            principal = await context.require_principal()
+            document, replayed = await once(
+                context.get(IdempotencyRepository),
+                f"{principal.bucket}:{info.field_name}",
+                idempotency.key,
+                idempotency.params,
+                action,
+                lambda object_id: load_document(info, type_name, object_id),
+            )
     except InputError as error:
         return payload(**{field: None, "user_errors": UserError.from_input_error(error), **extra})
-    await _audit(info, type_name, before, document)
+    if not replayed:
+        await _audit(info, type_name, before, document)
     return payload(**{field: to_node(document), "user_errors": [], **extra})
 
 
@@ -84,6 +109,13 @@ async def _audit(info: Info, type_name: str, before: Document | None, after: Doc
             after["_id"],
             context.request_id,
         )
+
+
+def request_params(input_object: Any) -> dict[str, Any]:
+    """An input's values as a repeat must match them (the idempotency key left out)."""
+    values = dataclasses.asdict(input_object)
+    values.pop("idempotency_key", None)
+    return values
 
 
 def provided(input_object: Any, *names: str) -> dict[str, Any]:

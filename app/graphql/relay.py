@@ -111,6 +111,11 @@ def node_of(name: str) -> Callable[[Document], Any]:
     return convert
 
 
+async def load_document(info: Any, name: str, object_id: ObjectId) -> Document | None:
+    """The document of the ``name`` node with this ID (through the request's loaders)."""
+    return await _NODES[name].load(info, object_id)
+
+
 async def load_node(info: Any, name: str, object_id: ObjectId | None) -> Any:
     """The ``name`` node with this ID, or None (also for a None ID)."""
     if object_id is None:

@@ -11,13 +11,11 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from app.core.db import Document
 from app.core.repository import Repository
-from app.jobs.models import JobKind, JobStatus
+from app.jobs.models import JobKind, JobStatus, new_job
 
-DEFAULT_MAX_ATTEMPTS = 3
 Q, R = JobStatus.QUEUED.value, JobStatus.RUNNING.value
 
 
@@ -28,54 +26,14 @@ class JobRepository(Repository):
             [("status", ASCENDING), ("runAt", ASCENDING), ("createdAt", ASCENDING)], name="runnable"
         ),
         IndexModel([("status", ASCENDING), ("leaseUntil", ASCENDING)], name="lapsed"),
-        IndexModel(
-            [("idempotencyKey", ASCENDING)],
-            unique=True,
-            partialFilterExpression={"idempotencyKey": {"$type": "string"}},
-            name="idempotency_unique",
-        ),
         IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="createdAt_id"),
         IndexModel([("kind", ASCENDING), ("createdAt", DESCENDING)], name="kind_createdAt"),
     )
 
-    async def enqueue(
-        self,
-        kind: JobKind,
-        params: dict[str, Any],
-        now: datetime,
-        *,
-        idempotency_key: str | None = None,
-        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    ) -> Document:
-        """A new QUEUED job, or the existing job created with the same idempotency key."""
-        if idempotency_key is not None:
-            existing = await self.collection.find_one({"idempotencyKey": idempotency_key})
-            if existing is not None:
-                return existing
-        document: Document = {
-            "kind": kind.value,
-            "status": Q,
-            "params": params,
-            "idempotencyKey": idempotency_key,
-            "attempts": 0,
-            "maxAttempts": max_attempts,
-            "progress": {"done": 0, "total": None, "message": None},
-            "createdAt": now,
-            "updatedAt": now,
-            "runAt": now,
-            "finishedAt": None,
-            "workerId": None,
-            "leaseUntil": None,
-            "cancelRequested": False,
-            "error": None,
-            "result": None,
-        }
-        try:
-            result = await self.collection.insert_one(document)
-        except DuplicateKeyError:  # the same key raced us; theirs wins
-            existing = await self.collection.find_one({"idempotencyKey": idempotency_key})
-            assert existing is not None
-            return existing
+    async def enqueue(self, kind: JobKind, params: dict[str, Any], now: datetime) -> Document:
+        """A new QUEUED job."""
+        document = new_job(kind, params, now)
+        result = await self.collection.insert_one(document)
         return {**document, "_id": result.inserted_id}
 
     async def claim(self, worker_id: str, now: datetime, lease: timedelta) -> Document | None:

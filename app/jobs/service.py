@@ -12,23 +12,14 @@ from app.core.errors import ErrorCode, InputError
 from app.jobs.models import JobKind
 from app.jobs.repository import JobRepository
 
-MAX_KEY_LENGTH = 200
-
 
 class JobService:
     def __init__(self, db: MongoDatabase) -> None:
         self.jobs = JobRepository(db)
 
-    async def start(
-        self, kind: JobKind, params: dict[str, Any], idempotency_key: str | None
-    ) -> Document:
-        """A new QUEUED job, or the one started before with the same idempotency key."""
-        key = idempotency_key.strip() if idempotency_key else None
-        if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
-            raise InputError.one(
-                "idempotencyKey", ErrorCode.OUT_OF_RANGE, f"Use 1 to {MAX_KEY_LENGTH} characters."
-            )
-        return await self.jobs.enqueue(kind, params, datetime.now(UTC), idempotency_key=key)
+    async def start(self, kind: JobKind, params: dict[str, Any]) -> Document:
+        """A new QUEUED job (idempotency keys are the mutation's: ``run_mutation``)."""
+        return await self.jobs.enqueue(kind, params, datetime.now(UTC))
 
     async def cancel(self, job_id: ObjectId) -> Document:
         """Cancel a queued job at once; ask a running one to stop at its next checkpoint."""

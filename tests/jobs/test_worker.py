@@ -1,4 +1,4 @@
-"""The queue and its workers: leases, retries with backoff, cancel, idempotency."""
+"""The queue and its workers: leases, retries with backoff, cancel."""
 
 from __future__ import annotations
 
@@ -123,16 +123,6 @@ async def test_cancelling_a_queued_job_is_immediate(database: Database) -> None:
     assert cancelled is not None
     assert cancelled["status"] == "CANCELLED"
     assert not await Worker(database.db, FAST, {}).run_once()
-
-
-async def test_same_idempotency_key_returns_the_same_job(database: Database) -> None:
-    queue = JobRepository(database.db)
-    now = datetime.now(UTC)
-    first = await queue.enqueue(JobKind.SEGMENTATION, {}, now, idempotency_key="nightly-1")
-    again = await queue.enqueue(JobKind.SEGMENTATION, {}, now, idempotency_key="nightly-1")
-    other = await queue.enqueue(JobKind.SEGMENTATION, {}, now, idempotency_key="nightly-2")
-    assert first["_id"] == again["_id"] != other["_id"]
-    assert await queue.count({}) == 2
 
 
 async def test_a_worker_stopped_mid_job_hands_the_job_back(database: Database) -> None:

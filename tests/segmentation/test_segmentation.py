@@ -118,8 +118,12 @@ async def test_start_segmentation_validates_and_is_idempotent(gql: GraphQLClient
             expected
         ]
     first = await gql(START, input={"idempotencyKey": "nightly"})
-    again = await gql(START, input={"idempotencyKey": "nightly", "k": 4})
+    again = await gql(START, input={"idempotencyKey": "nightly"})
     assert first["startSegmentation"]["job"]["id"] == again["startSegmentation"]["job"]["id"]
+    changed = await gql(START, input={"idempotencyKey": "nightly", "k": 4})
+    assert changed["startSegmentation"]["userErrors"] == [
+        {"field": "idempotencyKey", "code": "IDEMPOTENCY_KEY_REUSED"}
+    ]
     jobs = await gql("{ jobs(filter: {kind: [SEGMENTATION]}) { totalCount } }")
     assert jobs["jobs"]["totalCount"] == 1
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import strawberry
 
 from app.core.errors import ErrorCode, InputError
 from app.graphql.context import Info
+from app.graphql.mutations import Idempotent
 from app.graphql.payloads import refused
 from app.graphql.permissions import CRM_WRITERS, allow
 from app.imports.files import ImportFiles
@@ -36,9 +38,15 @@ async def read_upload(upload: Any, limit: int) -> bytes:
 async def enqueue_import(
     info: Info, entity: str, file_format: str, filename: str, data: bytes, key: str | None
 ) -> JobPayload:
-    file_id = await info.context.get(ImportFiles).put(filename, data)
-    params = {"entity": entity, "format": file_format, "fileId": file_id, "filename": filename}
-    return await start_job(info, JobKind.IMPORT, params, key)
+    """The IMPORT job of a file; a repeat of the key with the same file returns the first."""
+
+    async def params() -> dict[str, Any]:
+        file_id = await info.context.get(ImportFiles).put(filename, data)
+        return {"entity": entity, "format": file_format, "fileId": file_id, "filename": filename}
+
+    digest = hashlib.sha256(data).hexdigest()
+    same = Idempotent(key, {"entity": entity, "format": file_format, "sha256": digest})
+    return await start_job(info, JobKind.IMPORT, params, same)
 
 
 @strawberry.type

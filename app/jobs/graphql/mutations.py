@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 
 from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.mutations import Target, run_mutation
+from app.graphql.mutations import Idempotent, Target, run_mutation
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
 from app.graphql.relay import decode_input_id
@@ -25,15 +26,20 @@ class JobPayload: ...
 
 
 async def start_job(
-    info: Info, kind: JobKind, params: dict[str, Any], idempotency_key: str | None
+    info: Info,
+    kind: JobKind,
+    params: dict[str, Any] | Callable[[], Awaitable[dict[str, Any]]],
+    idempotency: Idempotent,
 ) -> JobPayload:
-    """Enqueue a job (or return the one started with the same idempotency key)."""
+    """Enqueue a job, or return the one the caller started with the same idempotency key.
+    ``params`` may be made on demand (an import stores its file only for a new job)."""
     service = info.context.get(JobService)
 
     async def start() -> Document:
-        return await service.start(kind, params, idempotency_key)
+        values = params if isinstance(params, dict) else await params()
+        return await service.start(kind, values)
 
-    return await run_mutation(info, JobPayload, "job", start, *NODE)
+    return await run_mutation(info, JobPayload, "job", start, *NODE, idempotency=idempotency)
 
 
 @strawberry.type

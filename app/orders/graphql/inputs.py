@@ -55,6 +55,9 @@ class CreateOrderInput:
     customer_id: strawberry.ID
     items: list[OrderItemInput]
     placed_at: datetime | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Your key for this request: a retry with it creates nothing new."
+    )
 
     def decoded(self) -> tuple[ObjectId, list[OrderLine]]:
         """The customer and lines, every ID decoded (all malformed ones reported at once)."""

@@ -7,7 +7,7 @@ import strawberry
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.inputs import as_utc
-from app.graphql.mutations import Target, run_mutation
+from app.graphql.mutations import Idempotent, Target, request_params, run_mutation
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
 from app.graphql.relay import decode_input_id
@@ -43,7 +43,8 @@ class OrderMutation:
             placed_at = as_utc(input.placed_at) if input.placed_at else None
             return await service.create(customer_id, lines, placed_at)
 
-        return await run_mutation(info, CreateOrderPayload, "order", create, *NODE)
+        key = Idempotent(input.idempotency_key, request_params(input))
+        return await run_mutation(info, CreateOrderPayload, "order", create, *NODE, idempotency=key)
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_order_status(

@@ -6,6 +6,7 @@ import strawberry
 
 from app.core.errors import InputError
 from app.graphql.context import Info
+from app.graphql.mutations import Idempotent, request_params
 from app.graphql.payloads import refused
 from app.graphql.permissions import ANALYSTS, allow
 from app.jobs.graphql.mutations import JobPayload, start_job
@@ -24,4 +25,5 @@ class SegmentationMutation:
             params = segmentation_params(input)
         except InputError as error:
             return refused(JobPayload, "job", error)
-        return await start_job(info, JobKind.SEGMENTATION, params, input.idempotency_key)
+        key = Idempotent(input.idempotency_key, request_params(input))
+        return await start_job(info, JobKind.SEGMENTATION, params, key)

@@ -10,7 +10,7 @@ from app.core.db import Document
 from app.core.errors import ErrorCode, InputError
 from app.graphql.context import Info
 from app.graphql.inputs import as_utc
-from app.graphql.mutations import Target, provided, run_mutation
+from app.graphql.mutations import Idempotent, Target, provided, request_params, run_mutation
 from app.graphql.payloads import payload, refused
 from app.graphql.permissions import ANALYSTS, CRM_WRITERS, TICKET_WRITERS, allow
 from app.graphql.relay import decode_input_id
@@ -111,7 +111,7 @@ class TaggingMutation:
     async def start_tagger_training(
         self, info: Info, input: StartTaggerTrainingInput | None = None
     ) -> JobPayload:
-        key = input.idempotency_key if input else None
+        key = Idempotent(input.idempotency_key if input else None, {})
         return await start_job(info, JobKind.TAGGER_TRAINING, {}, key)
 
     @strawberry.mutation(
@@ -124,7 +124,8 @@ class TaggingMutation:
         input = input or StartFeedbackTaggingInput()
         query = (input.filter or TicketFilter()).to_query()
         params = {"query": encode_query(query), "retag": input.retag}
-        return await start_job(info, JobKind.FEEDBACK_TAGGING, params, input.idempotency_key)
+        key = Idempotent(input.idempotency_key, request_params(input))
+        return await start_job(info, JobKind.FEEDBACK_TAGGING, params, key)
 
     @strawberry.mutation(
         description="Cluster recent feedback the taxonomy fits poorly and suggest new tags.",
@@ -139,6 +140,5 @@ class TaggingMutation:
         if since > now + timedelta(minutes=5):
             error = InputError.one("since", ErrorCode.OUT_OF_RANGE, "since is in the future.")
             return refused(JobPayload, "job", error)
-        return await start_job(
-            info, JobKind.TOPIC_DISCOVERY, {"since": since}, input.idempotency_key
-        )
+        key = Idempotent(input.idempotency_key, request_params(input))
+        return await start_job(info, JobKind.TOPIC_DISCOVERY, {"since": since}, key)

@@ -63,6 +63,9 @@ class CreateTicketInput:
     body: str
     order_id: strawberry.ID | None = None
     priority: TicketPriority | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Your key for this request: a retry with it creates nothing new."
+    )
 
 
 @strawberry.input(
@@ -79,3 +82,6 @@ class TicketMessageInput:
     author: str
     body: str
     internal: bool = False
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Your key for this request: a retry with it creates nothing new."
+    )

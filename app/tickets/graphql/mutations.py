@@ -6,7 +6,7 @@ import strawberry
 
 from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.mutations import Target, provided, run_mutation
+from app.graphql.mutations import Idempotent, Target, provided, request_params, run_mutation
 from app.graphql.payloads import payload
 from app.graphql.permissions import TICKET_WRITERS, allow
 from app.graphql.relay import decode_input_id
@@ -52,7 +52,10 @@ class TicketMutation:
                 priority=input.priority,
             )
 
-        return await run_mutation(info, CreateTicketPayload, "ticket", create, *NODE)
+        key = Idempotent(input.idempotency_key, request_params(input))
+        return await run_mutation(
+            info, CreateTicketPayload, "ticket", create, *NODE, idempotency=key
+        )
 
     @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def update_ticket(
@@ -79,6 +82,7 @@ class TicketMutation:
             return await service.add_message(object_id, input.author, input.body, input.internal)
 
         target = Target(TicketRepository, ticket_id)
+        key = Idempotent(input.idempotency_key, {"ticketId": ticket_id, **request_params(input)})
         return await run_mutation(
-            info, AddTicketMessagePayload, "ticket", add, *NODE, target=target
+            info, AddTicketMessagePayload, "ticket", add, *NODE, target=target, idempotency=key
         )
