@@ -61,6 +61,7 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("tickets", ("number",)),
         ("tags", ("name",)),
         ("tagger_models", ("version",)),
+        ("tagger_models", ("jobId",)),
         ("tagging_examples", ("ticketId",)),
     }
 

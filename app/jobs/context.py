@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from app.core.batches import BatchSizer
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
-from app.jobs.repository import JobRepository
+from app.jobs.repository import Attempt, JobRepository
 
 
 class JobCancelled(Exception):
@@ -48,6 +48,11 @@ class JobContext:
     _worker_id: str
 
     @property
+    def attempt(self) -> Attempt:
+        """This attempt: its token fences the handler's writes that must not outlive it."""
+        return Attempt(self.job["_id"], self._worker_id, self.job["attempts"])
+
+    @property
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = self.job["params"]
         return params
@@ -60,14 +65,13 @@ class JobContext:
         self, done: int, total: int | None = None, message: str | None = None
     ) -> None:
         """Record progress and renew the lease; raises JobCancelled if a cancel was asked."""
-        now = datetime.now(UTC)
         lease = timedelta(seconds=self.settings.job_lease_seconds)
         progress = {"done": done, "total": total, "message": message}
-        job = await self._queue.heartbeat(self.job["_id"], self._worker_id, now, lease, progress)
+        job = await self._queue.heartbeat(self.attempt, lease, progress)
         if job is None:
             raise LostLease
         if job.get("cancelRequested"):
             raise JobCancelled
 
 
-Handler = Callable[[JobContext], Awaitable[Document]]
+Handler = Callable[[JobContext], Coroutine[Any, Any, Document]]

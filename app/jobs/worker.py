@@ -14,13 +14,13 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import JobKind, JobStatus
-from app.jobs.repository import JobRepository
+from app.jobs.repository import Attempt, JobRepository
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class Worker:
 
     async def run_once(self) -> bool:
         """Claim one job and run it to the end of this attempt; False if none was runnable."""
-        job = await self.queue.claim(self.worker_id, datetime.now(UTC), self.lease)
+        job = await self.queue.claim(self.worker_id, self.lease)
         if job is None:
             return False
         await self._run(job)
@@ -111,13 +111,19 @@ class Worker:
             )
             return
         context = JobContext(job, self.db, self.settings, self.queue, self.worker_id)
-        renewing = asyncio.create_task(self._keep_lease(job))
+        handling = asyncio.create_task(handler(context))
+        renewing = asyncio.create_task(self._keep_lease(job, handling))
         try:
-            result = await handler(context)
+            result = await handling
         except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():
+                # Not a shutdown: the lease was lost and _keep_lease stopped the handler.
+                log.warning("worker %s lost job %s to another worker", self.worker_id, job["_id"])
+                return
             # The process is stopping: hand the job back so that any worker resumes it now
             # rather than when the lease lapses.
-            await self.queue.release(job["_id"], self.worker_id, datetime.now(UTC))
+            await self.queue.release(Attempt.of(job))
             log.info("worker %s stopped; job %s is queued again", self.worker_id, job["_id"])
             raise
         except JobCancelled as cancelled:
@@ -145,15 +151,13 @@ class Worker:
             # What is left is found and deleted by the next run of the same kind.
             log.exception("cleaning up after cancelled job %s failed", job["_id"])
 
-    async def _keep_lease(self, job: Document) -> None:
-        """Renew the lease while CPU-heavy steps run between checkpoints."""
+    async def _keep_lease(self, job: Document, handling: asyncio.Task[Document]) -> None:
+        """Renew the lease while CPU-heavy steps run between checkpoints; once it is lost (the
+        job is another worker's), stop the handler so that it writes nothing more."""
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
-            now = datetime.now(UTC)
-            if (
-                await self.queue.heartbeat(job["_id"], self.worker_id, now, self.lease, None)
-                is None
-            ):
+            if await self.queue.heartbeat(Attempt.of(job), self.lease, None) is None:
+                handling.cancel()
                 return
 
     async def _retry_or_fail(self, job: Document, error: Exception) -> None:
@@ -164,17 +168,10 @@ class Worker:
         delay = min(
             self.settings.job_retry_base_seconds * 2 ** (job["attempts"] - 1), MAX_BACKOFF_SECONDS
         )
-        now = datetime.now(UTC)
         await self.queue.finish(
-            job["_id"],
-            self.worker_id,
-            now,
-            {
-                "status": JobStatus.QUEUED.value,
-                "runAt": now + timedelta(seconds=delay),
-                "error": details,
-                "workerId": None,
-            },
+            Attempt.of(job),
+            {"status": JobStatus.QUEUED.value, "error": details, "workerId": None},
+            retry_in=timedelta(seconds=delay),
         )
 
     async def _end(
@@ -185,11 +182,5 @@ class Worker:
         result: Document | None = None,
         error: Document | None = None,
     ) -> None:
-        now = datetime.now(UTC)
-        changes: Document = {
-            "status": status.value,
-            "finishedAt": now,
-            "result": result,
-            "error": error,
-        }
-        await self.queue.finish(job["_id"], self.worker_id, now, changes)
+        changes: Document = {"status": status.value, "result": result, "error": error}
+        await self.queue.finish(Attempt.of(job), changes)

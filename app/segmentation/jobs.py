@@ -13,7 +13,7 @@ from app.core.batches import in_timed_batches, retrying
 from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.customers.repository import CustomerRepository
-from app.jobs.context import JobCancelled, JobContext, JobFailed
+from app.jobs.context import JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import TERMINAL, JobKind, JobStatus
 from app.jobs.registry import handles
 from app.jobs.repository import JobRepository
@@ -105,7 +105,8 @@ async def run_segmentation(context: JobContext) -> Document:
         message = f"k lowered from {params['k']} to {result.k}: {buyers} customers have orders"
         await context.progress(0, None, message)
     total = len(features.customer_ids) + len(without)
-    await runs.start(
+    attempt = context.attempt.token
+    started = await runs.start(
         run_id,
         {
             "createdAt": context.job["createdAt"],
@@ -116,17 +117,23 @@ async def run_segmentation(context: JobContext) -> Document:
             "currency": currency,
             "params": {"k": params.get("k"), "features": list(names)},
         },
+        attempt,
     )
+    if not started:
+        # An earlier attempt completed the run and died before it ended the job (or a later
+        # one completed it and this attempt is stale: then ending the job is fenced off).
+        return {"runId": run_id}
     try:
         await _write_assignments(context, run_id, features, without, result, currency)
     except JobCancelled:
         # Nobody reads the run from here on; its assignments go once the job is CANCELLED.
         await runs.mark_pruning([run_id])
         raise JobCancelled(cleanup=lambda: _delete_run(context, run_id)) from None
-    await runs.complete(
-        run_id,
-        {"segments": _segments(result, len(without), total), "completedAt": datetime.now(UTC)},
-    )
+    segments = _segments(result, len(without), total)
+    if not await runs.complete(
+        run_id, {"segments": segments, "completedAt": datetime.now(UTC)}, attempt
+    ):
+        raise LostLease  # another attempt took the run over while this one wrote it
     await prune(context, keep=context.settings.keep_segmentation_runs)
     return {"runId": run_id}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from app.core.batches import chunks
 from app.core.db import Document
@@ -25,14 +25,26 @@ class SegmentationRunRepository(Repository):
         IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="createdAt_id"),
     )
 
-    async def start(self, run_id: ObjectId, fields: Document) -> None:
-        """Create (or, on a retried job, reset) the run in BUILDING state."""
-        await self.collection.update_one(
-            {"_id": run_id}, {"$set": {**fields, "status": BUILDING}}, upsert=True
-        )
+    async def start(self, run_id: ObjectId, fields: Document, attempt: str) -> bool:
+        """Create (or, on a retried job, reset) the run in BUILDING state, written by
+        ``attempt``; False if the run is complete already (a later attempt finished it)."""
+        try:
+            await self.collection.update_one(
+                {"_id": run_id, "status": {"$ne": COMPLETE}},
+                {"$set": {**fields, "status": BUILDING, "attempt": attempt}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False  # the run exists, and is COMPLETE
+        return True
 
-    async def complete(self, run_id: ObjectId, fields: Document) -> None:
-        await self.collection.update_one({"_id": run_id}, {"$set": {**fields, "status": COMPLETE}})
+    async def complete(self, run_id: ObjectId, fields: Document, attempt: str) -> bool:
+        """Complete the run; False if ``attempt`` is no longer the one writing it."""
+        result = await self.collection.update_one(
+            {"_id": run_id, "status": BUILDING, "attempt": attempt},
+            {"$set": {**fields, "status": COMPLETE}},
+        )
+        return result.modified_count == 1
 
     async def latest(self) -> Document | None:
         return await self.collection.find_one(

@@ -61,25 +61,36 @@ async def run_feedback_tagging(context: JobContext) -> Document:
     return {"matched": done, "tagged": tagged, "agentTagsKept": kept}
 
 
+class VersionTaken(Exception):
+    """A concurrent save took the version number (or this job's version) first."""
+
+
 @handles(JobKind.TAGGER_TRAINING)
 async def run_tagger_training(context: JobContext) -> Document:
     models = TaggerModelRepository(context.db)
     job_id = context.job["_id"]
     existing = await models.by_job(job_id)  # a retried job does not train twice
-    if existing is not None:
-        # The attempt before stopped between saving and activating: finish that step.
-        if existing.get("better") and existing.get("activatedAt") is None:
-            await models.activate(existing["_id"], datetime.now(UTC))
-        return {"modelId": existing["_id"], "activated": bool(existing.get("better"))}
+    if existing is None:
 
-    async def progress(message: str) -> None:
-        await context.progress(0, None, message)
+        async def progress(message: str) -> None:
+            await context.progress(0, None, message)
 
-    try:
-        saved, activated = await train_version(context.db, job_id, progress)
-    except ValueError as error:
-        raise JobFailed("NOT_ENOUGH_DATA", str(error)) from None
-    return {"modelId": saved["_id"], "activated": activated}
+        try:
+            saved, activated = await train_version(context.db, job_id, progress)
+        except ValueError as error:
+            raise JobFailed("NOT_ENOUGH_DATA", str(error)) from None
+        except VersionTaken:
+            # Another attempt of this job saved its version first (this one lost its lease
+            # while training); otherwise another training job did, and this one retries.
+            existing = await models.by_job(job_id)
+            if existing is None:
+                raise
+        else:
+            return {"modelId": saved["_id"], "activated": activated}
+    # The attempt before stopped between saving and activating: finish that step.
+    if existing.get("better") and existing.get("activatedAt") is None:
+        await models.activate(existing["_id"], datetime.now(UTC))
+    return {"modelId": existing["_id"], "activated": bool(existing.get("better"))}
 
 
 async def train_version(
@@ -123,6 +134,8 @@ async def train_version(
         },
     }
     saved = await models.save(document, await run_cpu(outcome.model.to_bytes))
+    if saved is None:
+        raise VersionTaken
     if outcome.better:
         await models.activate(saved["_id"], datetime.now(UTC))
         remember_model(db, saved["_id"], outcome.model)

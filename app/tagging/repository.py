@@ -80,7 +80,13 @@ class TaggerModelRepository(Repository):
         IndexModel([("version", ASCENDING)], unique=True, name="version_unique"),
         IndexModel([("activatedAt", DESCENDING)], name="activatedAt", sparse=True),
         IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="createdAt_id"),
-        IndexModel([("jobId", ASCENDING)], name="job", sparse=True),
+        # One version per training job: a stale attempt of the job cannot save a second one.
+        IndexModel(
+            [("jobId", ASCENDING)],
+            name="job",
+            unique=True,
+            partialFilterExpression={"jobId": {"$type": "objectId"}},
+        ),
     )
 
     def __init__(self, db: MongoDatabase) -> None:
@@ -97,13 +103,19 @@ class TaggerModelRepository(Repository):
         return (latest["version"] if latest else 0) + 1
 
     async def by_job(self, job_id: ObjectId) -> Document | None:
-        return await self.collection.find_one({"jobId": job_id})
+        # The query repeats the partial index's filter, so that MongoDB can use the index.
+        return await self.collection.find_one({"jobId": {"$eq": job_id, "$type": "objectId"}})
 
-    async def save(self, document: Document, weights: bytes) -> Document:
-        """Store the weights, then the version (a retried job reuses its version)."""
+    async def save(self, document: Document, weights: bytes) -> Document | None:
+        """Store the weights, then the version; None (and no weights left behind) if the
+        version number or the job's version was taken meanwhile by a concurrent save."""
         file_id = await self.files.upload_from_stream(f"tagger-v{document['version']}", weights)
         stored = {**document, "fileId": file_id}
-        result = await self.collection.insert_one(stored)
+        try:
+            result = await self.collection.insert_one(stored)
+        except DuplicateKeyError:
+            await self.files.delete(file_id)
+            return None
         return {**stored, "_id": result.inserted_id}
 
     async def activate(self, model_id: ObjectId, now: datetime) -> None:

@@ -12,7 +12,7 @@ from app.core.db import Database, Document
 from app.core.settings import Settings
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind, JobStatus
-from app.jobs.repository import JobRepository
+from app.jobs.repository import Attempt, JobRepository
 from app.jobs.worker import Worker
 
 FAST = Settings(job_lease_seconds=0.5, job_poll_seconds=0.05, job_retry_base_seconds=0)
@@ -26,21 +26,49 @@ async def test_claims_oldest_first_and_reclaims_a_lapsed_lease(database: Databas
     queue = JobRepository(database.db)
     first = await enqueue(database, n=1)
     second = await enqueue(database, n=2)
-    now = datetime.now(UTC)
-    claimed = await queue.claim("a", now, timedelta(seconds=10))
+    claimed = await queue.claim("a", timedelta(seconds=0.3))
     assert claimed is not None
     assert claimed["_id"] == first["_id"]
     assert (claimed["status"], claimed["workerId"], claimed["attempts"]) == ("RUNNING", "a", 1)
-    again = await queue.claim("b", now, timedelta(seconds=10))
+    again = await queue.claim("b", timedelta(seconds=10))
     assert again is not None
     assert again["_id"] == second["_id"]
-    assert await queue.claim("c", now, timedelta(seconds=10)) is None
-    # Worker "a" dies: once its lease lapses the job is claimable, and "a" has lost it.
-    later = now + timedelta(seconds=11)
-    taken = await queue.claim("c", later, timedelta(seconds=10))
+    assert await queue.claim("c", timedelta(seconds=10)) is None
+    # Worker "a" dies: once its lease lapses (by the server's clock) the job is claimable...
+    await asyncio.sleep(0.4)
+    taken = await queue.claim("c", timedelta(seconds=10))
     assert taken is not None
     assert (taken["_id"], taken["attempts"]) == (first["_id"], 2)
-    assert await queue.heartbeat(first["_id"], "a", later, timedelta(seconds=10), None) is None
+    # ...and every write of "a"'s attempt is refused, even one that would end the job.
+    stale = Attempt.of(claimed)
+    assert await queue.heartbeat(stale, timedelta(seconds=10), None) is None
+    assert await queue.finish(stale, {"status": "SUCCEEDED", "result": None}) is None
+    current = await queue.get(first["_id"])
+    assert current is not None
+    assert (current["status"], current["workerId"]) == ("RUNNING", "c")
+
+
+async def test_a_worker_that_loses_its_lease_stops_its_handler(database: Database) -> None:
+    job = await enqueue(database)
+    queue = JobRepository(database.db)
+    started, wrote = asyncio.Event(), []
+
+    async def slow(context: JobContext) -> Document:
+        started.set()
+        await asyncio.sleep(5)  # a long CPU-bound step: no checkpoint renews the lease
+        wrote.append("result")
+        return {}
+
+    worker = Worker(database.db, FAST, {JobKind.SEGMENTATION: slow})
+    running = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(started.wait(), 5)
+    # Another worker takes the job over (as after a lapsed lease).
+    await queue.collection.update_one({"_id": job["_id"]}, {"$set": {"workerId": "other"}})
+    assert await asyncio.wait_for(running, 2)
+    assert wrote == []
+    final = await queue.get(job["_id"])
+    assert final is not None
+    assert (final["status"], final["workerId"]) == ("RUNNING", "other")
 
 
 async def test_failures_retry_with_backoff_then_fail(database: Database) -> None:

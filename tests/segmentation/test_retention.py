@@ -52,7 +52,7 @@ async def test_a_run_whose_job_failed_is_pruned_by_the_next_run(
     dead = await queue.enqueue(JobKind.SEGMENTATION, {"asOf": AS_OF}, datetime.now(UTC))
     await queue.collection.update_one({"_id": dead["_id"]}, {"$set": {"status": "FAILED"}})
     runs = SegmentationRunRepository(database.db)
-    await runs.start(dead["_id"], {"createdAt": dead["createdAt"]})
+    assert await runs.start(dead["_id"], {"createdAt": dead["createdAt"]}, "w#1")
     await AssignmentRepository(database.db).insert(
         dead["_id"], [{"customerId": dead["_id"], "key": "x", "rfm": None, "explanation": ""}]
     )
@@ -79,7 +79,7 @@ async def test_a_cancelled_run_leaves_nothing_behind(
     small = settings.model_copy(update={"write_batch_size": 5})
     queue = JobRepository(database.db)
     await queue.enqueue(JobKind.SEGMENTATION, {"asOf": AS_OF, "k": 3}, datetime.now(UTC))
-    job = await queue.claim("w", datetime.now(UTC), Worker(database.db, small, {}).lease)
+    job = await queue.claim("w", Worker(database.db, small, {}).lease)
     assert job is not None
     context = CancelMidway(job, database.db, small, queue, "w")
     with pytest.raises(JobCancelled) as cancelled:

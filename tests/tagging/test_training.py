@@ -3,14 +3,20 @@ active one; every process then tags with the active version."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from app.jobs.context import JobContext
+from app.jobs.models import JobKind
+from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
 from app.schema import HANDLERS
 from app.tagging import topic_model
-from app.tagging.repository import TaggerModelRepository
+from app.tagging.jobs import run_tagger_training
+from app.tagging.repository import MODEL_BUCKET, TaggerModelRepository
 from tests import factories
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import run_job, tag_pending
@@ -115,3 +121,30 @@ async def test_a_better_version_saved_before_a_crash_is_activated_by_the_retry(
     job = (await gql("query($id: ID!) { job(id: $id) { status attempts } }", id=job_id))["job"]
     assert job == {"status": "SUCCEEDED", "attempts": 2}
     assert (await models(gql))[1]["active"] is True
+
+
+class NoCheckpoints(JobContext):
+    """An attempt between checkpoints: nothing tells it that its lease lapsed."""
+
+    async def progress(
+        self, done: int, total: int | None = None, message: str | None = None
+    ) -> None:
+        return None
+
+
+async def test_two_attempts_of_one_job_save_one_version(gql: GraphQLClient) -> None:
+    queue = JobRepository(gql.database.db)
+    await queue.enqueue(JobKind.TAGGER_TRAINING, {}, datetime.now(UTC))
+    job = await queue.claim("first", timedelta(seconds=30))
+    assert job is not None
+    db, settings = gql.database.db, gql.settings
+    stale = NoCheckpoints(job, db, settings, queue, "first")
+    taken_over = NoCheckpoints(
+        {**job, "workerId": "second", "attempts": 2}, db, settings, queue, "second"
+    )
+
+    results = await asyncio.gather(run_tagger_training(stale), run_tagger_training(taken_over))
+
+    assert results[0]["modelId"] == results[1]["modelId"]
+    assert set(await models(gql)) == {1}
+    assert await db[f"{MODEL_BUCKET}.files"].count_documents({}) == 1  # no orphaned weights
