@@ -24,11 +24,11 @@ class Decision:
     retry_after: float
 
 
-def _spend(cost: int, capacity: int) -> list[dict[str, Any]]:
-    """The update: refill by the seconds since the last spend, then take ``cost`` if there."""
+def _refilled(capacity: int) -> dict[str, Any]:
+    """The bucket's tokens refilled by the seconds since the last spend, up to ``capacity``."""
     per_second = capacity / 60.0
     elapsed = {"$divide": [{"$subtract": ["$$NOW", {"$ifNull": ["$updatedAt", "$$NOW"]}]}, 1000]}
-    refilled = {
+    return {
         "$min": [
             float(capacity),
             {
@@ -39,9 +39,13 @@ def _spend(cost: int, capacity: int) -> list[dict[str, Any]]:
             },
         ]
     }
+
+
+def _spend(cost: int, capacity: int) -> list[dict[str, Any]]:
+    """The update: refill, then take ``cost`` if there."""
     enough = {"$gte": ["$refilled", cost]}
     return [
-        {"$set": {"refilled": refilled}},
+        {"$set": {"refilled": _refilled(capacity)}},
         {
             "$set": {
                 "allowed": enough,
@@ -50,6 +54,19 @@ def _spend(cost: int, capacity: int) -> list[dict[str, Any]]:
             }
         },
         {"$unset": "refilled"},
+    ]
+
+
+def _charge(points: int, capacity: int) -> list[dict[str, Any]]:
+    """The update: refill, then take ``points`` even into debt (work already done), or give
+    them back (a negative charge) up to ``capacity``."""
+    return [
+        {
+            "$set": {
+                "tokens": {"$min": [float(capacity), {"$subtract": [_refilled(capacity), points]}]},
+                "updatedAt": "$$NOW",
+            }
+        }
     ]
 
 
@@ -78,3 +95,12 @@ class RateLimitRepository(Repository):
                 return Decision(True, int(tokens), 0.0)
             return Decision(False, int(tokens), (cost - tokens) / (capacity / 60.0))
         raise RuntimeError(f"rate limit bucket {bucket} could not be created")
+
+    async def charge(self, bucket: str, points: int, capacity: int) -> int:
+        """Settle work an operation did beyond its price (or less: ``points`` < 0); the tokens
+        left, below zero when the caller is in debt until the bucket refills."""
+        state = await self.collection.find_one_and_update(
+            {"_id": bucket}, _charge(points, capacity), return_document=ReturnDocument.AFTER
+        )
+        # The bucket is there (the operation took its price from it) unless it expired.
+        return int(state["tokens"]) if state is not None else capacity

@@ -23,6 +23,7 @@ from app.core.db import Document
 from app.core.paging import InvalidCursor, InvalidPage, PageRequest, SortSpec, encode_cursor
 from app.core.repository import PageResult, Repository
 from app.graphql.context import Context
+from app.graphql.cost import measured
 from app.graphql.errors import client_error
 from app.graphql.inputs import with_search
 from app.graphql.permissions import allow
@@ -53,7 +54,9 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="How many nodes the whole list holds, across all pages.")
     async def total_count(self) -> int:
-        return await self.count()
+        total = await self.count()
+        measured().counted(total)
+        return total
 
 
 def page_request(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from graphql import GraphQLError, Node
@@ -18,4 +19,14 @@ def client_error(
         message,
         nodes=nodes,
         extensions={"code": code, "classification": BAD_USER_INPUT, **extensions},
+    )
+
+
+def rate_limited(capacity: int, wait: float) -> GraphQLError:
+    """RATE_LIMITED: the caller's bucket of ``capacity`` points a minute refills enough in
+    ``wait`` seconds."""
+    retry_after = max(1, math.ceil(wait))
+    return GraphQLError(
+        f"Rate limit reached: {capacity} cost points per minute. Retry in {retry_after} s.",
+        extensions={"code": "RATE_LIMITED", "retryAfter": retry_after},
     )

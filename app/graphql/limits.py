@@ -9,8 +9,8 @@ an extension on each request, after the cached validation.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -37,13 +37,14 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from app.auth.rate_limits import RateLimitRepository
 from app.core.paging import MAX_PAGE_SIZE
 from app.core.settings import Settings
 from app.graphql.context import Context
-from app.graphql.cost import operation_cost
-from app.graphql.errors import client_error
+from app.graphql.cost import Price, Work, begin, operation_cost
+from app.graphql.errors import client_error, rate_limited
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +96,15 @@ def _add_errors(context: ExecutionContext, errors: list[GraphQLError]) -> None:
 class QueryBudget(SchemaExtension):
     """Page sizes, the cost ceiling and the caller's rate limit; must run after ValidationCache.
 
-    Every response reports ``extensions.cost { requested maximum remaining }``.
+    The price is taken from the caller's bucket before the operation runs; once it ran, the
+    work it measured settles the difference. Every response reports
+    ``extensions.cost { requested actual maximum remaining }``.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.cost: int | None = None
+        self.work: Work | None = None
+        self.ran = False
         self.remaining: int | None = None
 
     async def on_validate(self) -> AsyncIterator[None]:
@@ -112,16 +116,37 @@ class QueryBudget(SchemaExtension):
             if errors:
                 _add_errors(execution, errors)
             else:
-                self.cost = operation_cost(
+                price = operation_cost(
                     execution.schema._schema, document, execution.operation_name, variables
                 )
-                error = await self._spend(execution.context, self.cost)
+                error = await self._spend(execution.context, price)
                 if error is not None:
                     _add_errors(execution, [error])
         yield
 
-    async def _spend(self, context: Context, cost: int) -> GraphQLError | None:
-        maximum = self.settings.max_query_cost
+    async def on_execute(self) -> AsyncIterator[None]:
+        self.ran = True
+        yield
+        # A subscription's events settle as they are sent (its resolver calls settle).
+        subscribing = self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        if self.work is None or subscribing:
+            return
+        try:
+            remaining = await self.work.settle()
+        except PyMongoError as error:
+            # The operation ran and its answer stands; only the settling is lost.
+            log.warning("settling the cost of request %s failed: %s", self._request_id(), error)
+            return
+        if remaining is not None:
+            self.remaining = remaining
+
+    def _request_id(self) -> str:
+        return getattr(self.execution_context.context, "request_id", "unknown")
+
+    async def _spend(self, context: Context, price: Price) -> GraphQLError | None:
+        cost, maximum = price.requested, self.settings.max_query_cost
+        self.work = Work(price)
+        begin(self.work)
         if cost > maximum:
             return client_error(
                 f"This operation costs {cost}; the maximum is {maximum}. Ask for smaller pages "
@@ -130,33 +155,31 @@ class QueryBudget(SchemaExtension):
                 cost=cost,
                 maximum=maximum,
             )
+        capacity = self.settings.rate_limit_cost_per_minute
         try:
             principal = await context.principal()
             if principal is None:
                 return None  # every field will refuse the anonymous caller anyway
-            decision = await context.get(RateLimitRepository).take(
-                principal.bucket, cost, self.settings.rate_limit_cost_per_minute
-            )
+            buckets = context.get(RateLimitRepository)
+            decision = await buckets.take(principal.bucket, cost, capacity)
         except GraphQLError as error:
             return error
         except PyMongoError as error:
             return driver_error(error, context.request_id)
         self.remaining = decision.remaining
         if decision.allowed:
+            self.work = Work(price, partial(buckets.charge, principal.bucket, capacity=capacity))
+            begin(self.work)
             return None
-        retry_after = max(1, math.ceil(decision.retry_after))
-        return GraphQLError(
-            f"Rate limit reached: {self.settings.rate_limit_cost_per_minute} cost points per "
-            f"minute. Retry in {retry_after} s.",
-            extensions={"code": "RATE_LIMITED", "retryAfter": retry_after},
-        )
+        return rate_limited(capacity, decision.retry_after)
 
     def get_results(self) -> dict[str, Any]:
-        if self.cost is None:
+        if self.work is None:
             return {}
         return {
             "cost": {
-                "requested": self.cost,
+                "requested": self.work.price.requested,
+                "actual": self.work.actual if self.ran else None,
                 "maximum": self.settings.max_query_cost,
                 "remaining": self.remaining,
             }

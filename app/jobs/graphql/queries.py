@@ -9,6 +9,7 @@ import strawberry
 
 from app.graphql.connections import connection_field
 from app.graphql.context import Info
+from app.graphql.cost import measured, pay_for_event, pay_for_polls
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import decode_id_or_raise, load_node
 from app.jobs.graphql.inputs import JobFilter
@@ -46,14 +47,19 @@ class JobSubscription:
         # Polling the job document works on any deployment (change streams need a replica set).
         object_id = decode_id_or_raise(id, TYPE_NAME)
         repository = info.context.get(JobRepository)
+        work, capacity = measured(), info.context.settings.rate_limit_cost_per_minute
         last_seen = None
         while True:
             doc = await repository.get(object_id)
+            work.polled()
             if doc is None:
                 return
             if doc["updatedAt"] != last_seen:
+                await pay_for_event(work, first=last_seen is None, capacity=capacity)
                 last_seen = doc["updatedAt"]
                 yield Job.from_document(doc)
+            else:
+                await pay_for_polls(work, capacity=capacity)
             if JobStatus(doc["status"]) in TERMINAL:
                 return
             await asyncio.sleep(POLL_SECONDS)
