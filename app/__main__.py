@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.auth.roles import Role
+from app.core import logs
 from app.core.db import Database
 from app.core.settings import Settings
 
@@ -30,7 +30,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         app,
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_config=None,  # our handlers (app.core.logs) format uvicorn's lines too
+        log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
     )
     return 0
@@ -231,12 +232,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
     except ValueError as error:
         print(f"crm: invalid configuration: {error}", file=sys.stderr)
         return 2
+    logs.configure(settings.log_format, settings.log_level)
     result: int = args.run(args, settings)
     return result
 

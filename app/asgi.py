@@ -39,7 +39,7 @@ from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.imports.files import ImportFiles
 from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker, stop_within
-from app.middleware import BodySizeLimit, UploadPreflight
+from app.middleware import BodySizeLimit, RequestContext, UploadPreflight
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.schema import HANDLERS, create_schema
@@ -233,6 +233,7 @@ def create_app(
     if settings.graphiql_enabled:
         routes.append(Mount("/static/graphiql", StaticFiles(directory=STATIC_DIR)))
     middleware = [
+        Middleware(RequestContext),
         Middleware(UploadPreflight),
         Middleware(
             BodySizeLimit,
@@ -246,7 +247,8 @@ def create_app(
                 CORSMiddleware,
                 allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
                 max_age=600,
             )
         )

@@ -1,11 +1,18 @@
-"""ASGI middleware: the request body size limit, and the preflight header uploads need."""
+"""ASGI middleware: request ids, the request body size limit, and the preflight header
+uploads need."""
 
 from __future__ import annotations
 
 import json
+import logging
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core import logs
+
+log = logging.getLogger(__name__)
 
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "graphql-preflight")
 
@@ -29,6 +36,33 @@ async def send_error(send: Send, status: int, message: str, code: str) -> None:
 
 def is_multipart(headers: Headers) -> bool:
     return headers.get("content-type", "").startswith("multipart/form-data")
+
+
+class RequestContext:
+    """Give each request (each websocket connection) its id, for every log line it causes and
+    for the client in ``X-Request-Id``; a client's own id is kept if it is plain. A client that
+    goes away mid-request is expected: a DEBUG line, not an error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        rid = given if logs.CLIENT_REQUEST_ID.fullmatch(given) else logs.new_request_id()
+        logs.request_id.set(rid)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("x-request-id", rid)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            log.debug("the client went away before sending its whole request")
 
 
 class BodySizeLimit:

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         description="SQLite file of the embedded store; ':memory:' for a throwaway store.",
     )
     env: Literal["development", "production"] = "development"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="One line per event: readable text, or JSON lines."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql; default: on in development only."
     )

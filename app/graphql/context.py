@@ -3,7 +3,6 @@ and DataLoaders."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Protocol
 
@@ -13,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from app.auth.authenticate import AuthenticationFailed, authenticate
 from app.auth.roles import Principal
+from app.core import logs
 from app.core.batches import MAX_IN_VALUES
 from app.core.db import MongoDatabase
 from app.core.settings import Settings
@@ -44,7 +44,7 @@ class Context:
     ) -> None:
         self.db = db
         self.settings = settings
-        self.request_id = uuid.uuid4().hex[:16]
+        self.request_id = logs.request_id.get() or logs.new_request_id()
         self.authorization = authorization
         # Strawberry sets this attribute from the websocket connection_init payload.
         self.connection_params = connection_params

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
+from app.core import logs
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
@@ -85,7 +86,11 @@ class Worker:
         job = await self.queue.claim(self.worker_id, self.lease)
         if job is None:
             return False
-        await self._run(job)
+        token = logs.job_id.set(str(job["_id"]))  # on every line the attempt logs
+        try:
+            await self._run(job)
+        finally:
+            logs.job_id.reset(token)
         return True
 
     async def _run(self, job: Document) -> None:
