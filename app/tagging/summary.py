@@ -13,6 +13,7 @@ from app.tickets.repository import TicketRepository
 
 DEFAULT_PERIODS = {"DAY": 30, "WEEK": 26, "MONTH": 12}
 MAX_PERIODS = 400
+FIRST_DAY = datetime.min.replace(tzinfo=UTC)
 
 
 def truncate(moment: datetime, interval: str) -> datetime:
@@ -43,6 +44,8 @@ def window(
     if gte is None:
         start = truncate(end, interval)
         for _ in range(DEFAULT_PERIODS[interval] - 1):
+            if start - FIRST_DAY < timedelta(days=1):
+                break  # the calendar starts here: fewer periods
             start = truncate(start - timedelta(days=1), interval)
     else:
         start = truncate(gte, interval)
@@ -52,7 +55,12 @@ def window(
         )
     starts = [start]
     while starts[-1] < end:
-        starts.append(next_start(starts[-1], interval))
+        try:
+            starts.append(next_start(starts[-1], interval))
+        except (OverflowError, ValueError):
+            raise InputError.one(
+                "filter.createdAt", ErrorCode.OUT_OF_RANGE, "The last period ends after 9999."
+            ) from None
         if len(starts) > MAX_PERIODS + 1:
             raise InputError.one(
                 "filter.createdAt",

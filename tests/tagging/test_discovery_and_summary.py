@@ -144,6 +144,17 @@ async def test_feedback_summary_refuses_windows_it_cannot_chart(gql: GraphQLClie
     assert errors[0]["extensions"]["code"] == "OUT_OF_RANGE"
 
 
+async def test_feedback_summary_stops_at_the_ends_of_the_calendar(gql: GraphQLClient) -> None:
+    first_second = {"createdAt": {"lt": "0001-01-01T00:00:01Z"}}
+    for interval in ("DAY", "WEEK", "MONTH"):
+        data = (await gql(SUMMARY, filter=first_second, interval=interval))["feedbackSummary"]
+        assert [p["start"] for p in data["periods"]] == ["0001-01-01T00:00:00+00:00"]
+    last_day = {"createdAt": {"gte": "9999-12-30T00:00:00Z", "lt": "9999-12-31T12:00:00Z"}}
+    errors = await gql.errors(SUMMARY, filter=last_day, interval="DAY")
+    assert errors[0]["extensions"]["code"] == "OUT_OF_RANGE"
+    assert "9999" in errors[0]["message"]
+
+
 async def test_the_summary_counts_free_form_tags_from_before_tagging(gql: GraphQLClient) -> None:
     await factories.customer(gql)
     customer = str((await gql.database.db["customers"].find_one({}))["_id"])
