@@ -26,8 +26,6 @@ class HistoryFiles:
     customers: bytes
     products: bytes
     orders: bytes
-    customer_count: int
-    order_count: int
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
@@ -99,6 +97,4 @@ def purchase_history(
         orders=_csv(
             ["number", "customerEmail", "placedAt", "status", "sku", "quantity"], order_rows
         ),
-        customer_count=customers,
-        order_count=orders,
     )

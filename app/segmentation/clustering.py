@@ -3,7 +3,7 @@ from their centroids. Pure CPU work: callers run it off the event loop."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,7 +47,6 @@ class Segment:
     label: str
     rank: int
     size: int
-    share: float
     description: str
     recency: float
     frequency: float
@@ -64,7 +63,6 @@ class Segmentation:
     f: NDArray[np.int64]
     m: NDArray[np.int64]
     groups: list[str]
-    medians: dict[str, float] = field(default_factory=dict)
 
 
 def choose_k(scaled: NDArray[np.float64]) -> tuple[int, float | None]:
@@ -192,7 +190,6 @@ def describe(
         # The bottom quarter of spend: below it a segment is "low spenders".
         "monetary_low": float(np.percentile(features.monetary, 25)),
     }
-    total = len(features.customer_ids)
     stats = []
     for index in range(k):
         members = labels == index
@@ -228,14 +225,13 @@ def describe(
                 label=label,
                 rank=rank_of[index],
                 size=size,
-                share=size / total if total else 0.0,
                 description=description,
                 recency=recency,
                 frequency=frequency,
                 monetary=monetary,
             )
         )
-    return Segmentation(k, silhouette, segments, remap[labels], r, f, m, groups, medians)
+    return Segmentation(k, silhouette, segments, remap[labels], r, f, m, groups)
 
 
 def explain(features: Features, index: int, result: Segmentation, currency: str) -> str:

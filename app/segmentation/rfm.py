@@ -6,20 +6,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import rankdata
 
-GROUPS = (
-    "Champions",
-    "Loyal",
-    "Potential Loyalist",
-    "New",
-    "Promising",
-    "Need Attention",
-    "About to Sleep",
-    "At Risk",
-    "Can't Lose Them",
-    "Hibernating",
-    "Lost",
-)
-
 
 def quintile_scores(
     values: NDArray[np.float64], *, higher_is_better: bool = True

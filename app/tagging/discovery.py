@@ -33,7 +33,7 @@ TOP_TERMS, EXAMPLES = 8, 5
 
 def terms(text: str) -> list[str]:
     normal = model_text(text)
-    words = [w for w in ENGLISH_WORD.findall(normal) if w not in ENGLISH_STOP_WORDS | EXTRA_STOP]
+    words = [w for w in ENGLISH_WORD.findall(normal) if w not in STOP_WORDS]
     bigrams = [
         run[i : i + 2]
         for run in CJK_RUN.findall(normal)

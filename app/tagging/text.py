@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-LATIN_LETTER = re.compile(r"[a-z]")
 # Latin words (with inner apostrophes/hyphens), runs of CJK characters, and sentence marks.
 TOKEN = re.compile(
     r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[!?.;。！？；,，]"
