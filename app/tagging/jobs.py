@@ -17,6 +17,7 @@ from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind
 from app.jobs.registry import handles
 from app.tagging.discovery import discover, suggested_name
+from app.tagging.models import Example
 from app.tagging.repository import (
     ExampleRepository,
     TaggerModelRepository,
@@ -25,7 +26,6 @@ from app.tagging.repository import (
 )
 from app.tagging.seed import seed_examples
 from app.tagging.service import TaggingService, active_model, feedback_text, remember_model
-from app.tagging.topic_model import Example
 from app.tagging.training import merge, train_and_compare
 from app.tickets.repository import TicketRepository
 

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.tagging.topic_model import Example
+from app.tagging.models import Example
 
 DATA = Path(__file__).parent / "data"
 

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
 from threadpoolctl import threadpool_limits
 
+from app.tagging.models import Example
 from app.tagging.rules import KeywordRules
 from app.tagging.text import model_text
 
@@ -37,12 +38,6 @@ CHAR_OPTIONS = {
     "min_df": 2,
     "max_features": 120_000,
 }
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    tags: tuple[str, ...]
 
 
 Keywords = dict[str, dict[str, list[str]]]

@@ -7,8 +7,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.tagging.models import Example
 from app.tagging.tagger import Tagger
-from app.tagging.topic_model import Evaluation, Example, Keywords, TopicModel, evaluate, train
+from app.tagging.topic_model import Evaluation, Keywords, TopicModel, evaluate, train
 
 HELD_OUT_BUCKETS = 5  # one in five examples is held out, chosen by a hash of its text
 

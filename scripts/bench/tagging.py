@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from app.tagging.models import Example  # noqa: E402
 from app.tagging.seed import default_keywords, read_examples, seed_examples  # noqa: E402
 from app.tagging.tagger import Tagger  # noqa: E402
-from app.tagging.topic_model import Example, train  # noqa: E402
+from app.tagging.topic_model import train  # noqa: E402
 
 TEST_SET = ROOT / "tests" / "data" / "tagging"
 BATCH = 200  # the automatic tagger's batch

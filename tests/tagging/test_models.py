@@ -9,10 +9,11 @@ import pytest
 
 from app.tagging.discovery import discover
 from app.tagging.language import detect_language
+from app.tagging.models import Example
 from app.tagging.rules import KeywordRules
 from app.tagging.seed import default_keywords, seed_examples
 from app.tagging.sentiment import Sentiment, analyse, baseline
-from app.tagging.topic_model import Example, TopicModel, train
+from app.tagging.topic_model import TopicModel, train
 from app.tagging.training import is_held_out, merge
 
 N, Z, P = Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE
