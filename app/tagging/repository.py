@@ -9,10 +9,10 @@ from datetime import datetime
 from bson import ObjectId
 from gridfs.asynchronous import AsyncGridFSBucket
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from app.core.db import Document, MongoDatabase
-from app.core.repository import Repository
+from app.core.repository import DUPLICATE_KEY, Repository
 from app.tagging.seed import default_taxonomy
 
 MODEL_BUCKET = "tagger_models"
@@ -29,19 +29,22 @@ class TagRepository(Repository):
         """Load the shipped taxonomy into an empty collection; returns how many were added.
 
         Only into an empty one: tags the users renamed or archived stay as they left them.
-        Two processes starting together are safe (unique names, upserts).
+        Two processes starting together are safe: names are unique, and one bulk insert that
+        goes on past duplicates adds each tag once.
         """
         if await self.collection.find_one({}, {"_id": 1}, sort=[("name", ASCENDING)]):
             return 0
-        added = 0
-        for tag in default_taxonomy():
-            result = await self.collection.update_one(
-                {"name": tag["name"]},
-                {"$setOnInsert": {**tag, "archived": False, "createdAt": now, "updatedAt": now}},
-                upsert=True,
-            )
-            added += result.upserted_id is not None
-        return added
+        tags = [
+            {**tag, "archived": False, "createdAt": now, "updatedAt": now}
+            for tag in default_taxonomy()
+        ]
+        try:
+            result = await self.collection.insert_many(tags, ordered=False)
+        except BulkWriteError as error:
+            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
+                raise
+            return int(error.details["nInserted"])
+        return len(result.inserted_ids)
 
     async def listing(self, include_archived: bool) -> list[Document]:
         query: Document = {} if include_archived else {"archived": False}
