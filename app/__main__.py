@@ -46,7 +46,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _with_database[T](settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``action`` on a connected database with every index in place."""
-    from app.asgi import REPOSITORIES
+    from app.repositories import REPOSITORIES
     from app.tagging.repository import TagRepository
 
     database = await Database.connect(settings)

@@ -24,58 +24,25 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
-from app.audit.repository import AuditRepository
-from app.auth.rate_limits import RateLimitRepository
-from app.auth.repository import ApiKeyRepository
 from app.core.capacity import CapacityWatch
-from app.core.counters import CounterRepository
 from app.core.db import Database
-from app.core.idempotency import IdempotencyRepository
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
 from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
-from app.imports.files import ImportFiles
-from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker, stop_within
 from app.middleware import BodySizeLimit, RequestContext, UploadPreflight
-from app.orders.repository import OrderRepository
-from app.products.repository import ProductRepository
+from app.repositories import REPOSITORIES
 from app.schema import HANDLERS, create_schema
-from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tagging.auto import AutoTagger
-from app.tagging.repository import (
-    ExampleRepository,
-    TaggerModelRepository,
-    TagRepository,
-)
-from app.tickets.repository import TicketRepository
+from app.tagging.repository import TagRepository
 
 log = logging.getLogger(__name__)
 
 NOT_A_REQUEST = (
     "The request is not a GraphQL request: send a JSON object with a `query` string, or a "
     "multipart request whose `operations` and `map` are JSON objects."
-)
-
-REPOSITORIES = (
-    ApiKeyRepository,
-    AuditRepository,
-    CustomerRepository,
-    ProductRepository,
-    OrderRepository,
-    TicketRepository,
-    CounterRepository,
-    RateLimitRepository,
-    JobRepository,
-    SegmentationRunRepository,
-    AssignmentRepository,
-    TagRepository,
-    TaggerModelRepository,
-    ExampleRepository,
-    ImportFiles,
-    IdempotencyRepository,
 )
 
 

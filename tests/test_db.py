@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.asgi import REPOSITORIES
 from app.core.db import Database
 from app.core.settings import Settings
+from app.repositories import REPOSITORIES
 from app.tickets.repository import TicketRepository
 
 

@@ -18,12 +18,12 @@ import strawberry
 from pymongo import AsyncMongoClient
 from starlette.datastructures import UploadFile
 
-from app.asgi import REPOSITORIES
 from app.core.db import Database
 from app.core.settings import Settings
 from app.core.store import EmbeddedStore
 from app.demo.histories import purchase_history
 from app.jobs.worker import Worker
+from app.repositories import REPOSITORIES
 from app.schema import HANDLERS
 from app.segmentation.repository import AssignmentRepository
 from app.tagging.repository import TagRepository

@@ -89,13 +89,13 @@ def measure(n: int, queue: Any) -> None:
 
 
 async def database_part(customers: int) -> dict[str, float]:
-    from app.asgi import REPOSITORIES
     from app.core.db import Database
     from app.core.settings import Settings
     from app.demo.load import seed
     from app.jobs.models import JobKind
     from app.jobs.repository import JobRepository
     from app.jobs.worker import Worker
+    from app.repositories import REPOSITORIES
     from app.schema import HANDLERS
     from app.segmentation.jobs import build_features
 

@@ -1,0 +1,40 @@
+"""Every repository, whose indexes start-up creates (server, worker and CLI commands alike).
+
+A light module: it imports repositories only, so a CLI command that needs the indexes in place
+does not load the GraphQL schema or the models' libraries.
+"""
+
+from __future__ import annotations
+
+from app.audit.repository import AuditRepository
+from app.auth.rate_limits import RateLimitRepository
+from app.auth.repository import ApiKeyRepository
+from app.core.counters import CounterRepository
+from app.core.idempotency import IdempotencyRepository
+from app.customers.repository import CustomerRepository
+from app.imports.files import ImportFiles
+from app.jobs.repository import JobRepository
+from app.orders.repository import OrderRepository
+from app.products.repository import ProductRepository
+from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
+from app.tagging.repository import ExampleRepository, TaggerModelRepository, TagRepository
+from app.tickets.repository import TicketRepository
+
+REPOSITORIES = (
+    ApiKeyRepository,
+    AuditRepository,
+    CustomerRepository,
+    ProductRepository,
+    OrderRepository,
+    TicketRepository,
+    CounterRepository,
+    RateLimitRepository,
+    JobRepository,
+    SegmentationRunRepository,
+    AssignmentRepository,
+    TagRepository,
+    TaggerModelRepository,
+    ExampleRepository,
+    ImportFiles,
+    IdempotencyRepository,
+)
