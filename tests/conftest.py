@@ -1,5 +1,6 @@
-"""Fixtures: one MongoDB per session (embedded mongoeco, or CRM_TEST_MONGODB_URL), a fresh
-database per test, and a helper that runs GraphQL operations through the real schema."""
+"""Fixtures: one MongoDB per session (embedded mongoeco, or CRM_TEST_MONGODB_URL), one test
+database per session reset to its template after each test (tests/databases.py), and a helper
+that runs GraphQL operations through the real schema."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from pymongo.monitoring import (
     CommandSucceededEvent,
 )
 
-from app.asgi import REPOSITORIES, create_app
+from app.asgi import create_app
 from app.auth.roles import Role
 from app.auth.service import ApiKeyService
 from app.core.db import Database
@@ -35,8 +35,8 @@ from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore
 from app.graphql.context import Context
 from app.schema import create_schema
-from app.tagging.repository import TagRepository
 from app.tagging.service import forget_models
+from tests.databases import Template, Touched
 from tests.strict import StrictMongo
 
 
@@ -70,6 +70,7 @@ def free_port() -> int:
 
 
 STRICT = StrictMongo()
+TOUCHED = Touched()
 
 
 @contextmanager
@@ -77,7 +78,7 @@ def serve(settings: Settings) -> Iterator[str]:
     """Run the whole app (lifespan included) under uvicorn on a thread; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, listeners=[STRICT]),
+        create_app(settings, listeners=[STRICT, TOUCHED]),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -145,26 +146,33 @@ def strict_mongo() -> Iterator[StrictMongo]:
 @pytest.fixture(scope="session")
 async def client(mongo_url: str, recorder: CommandRecorder) -> AsyncIterator[AsyncMongoClient[Any]]:
     client: AsyncMongoClient[Any] = AsyncMongoClient(
-        mongo_url, tz_aware=True, event_listeners=[recorder, STRICT]
+        mongo_url, tz_aware=True, event_listeners=[recorder, STRICT, TOUCHED]
     )
     yield client
     await client.close()
 
 
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(database=f"crm_test_{uuid.uuid4().hex[:12]}", data_file=":memory:")
+@pytest.fixture(scope="session")
+async def template(client: AsyncMongoClient[Any]) -> AsyncIterator[Template]:
+    template = Template(client, f"crm_test_{uuid.uuid4().hex[:12]}", TOUCHED)
+    await template.build()
+    yield template
+    await client.drop_database(template.database.db.name)
 
 
 @pytest.fixture
-async def database(client: AsyncMongoClient[Any], settings: Settings) -> AsyncIterator[Database]:
-    """A fresh database with every index and the default taxonomy, dropped afterwards."""
-    database = Database(client=client, db=client[settings.database])
-    await database.ensure_indexes(REPOSITORIES)
-    await TagRepository(database.db).ensure_defaults(datetime.now(UTC))
-    yield database
-    await client.drop_database(settings.database)
+async def settings(template: Template, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """Settings pointing at the test database, which is back to its template afterwards (a
+    test given ``mongo_url`` may have let another process write: that rebuilds it)."""
+    yield Settings(database=template.database.db.name, data_file=":memory:")
+    await template.reset(everything="mongo_url" in request.fixturenames)
     forget_models()
+
+
+@pytest.fixture
+def database(template: Template, settings: Settings) -> Database:
+    """The test database: every index and the default taxonomy, nothing else."""
+    return template.database
 
 
 @pytest.fixture(scope="session")

@@ -110,8 +110,12 @@ class ServeProcess:
         return self.log_path.read_text(errors="replace")
 
     def log_errors(self) -> list[str]:
+        """Lines at ERROR or CRITICAL (a line is ``<time> <level> <logger> ...``), and anything
+        that looks like a traceback (a line printed by something other than logging)."""
         return [
             line
             for line in self.log().splitlines()
-            if line.startswith(("ERROR", "CRITICAL", "Traceback")) or "Error:" in line
+            if line.split(" ", 2)[1:2] in (["ERROR"], ["CRITICAL"])
+            or line.startswith("Traceback")
+            or "Error:" in line
         ]

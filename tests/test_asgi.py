@@ -36,8 +36,9 @@ async def test_graphql_over_http(api: httpx.AsyncClient) -> None:
     response = await api.post("/graphql", json={"query": "{ customers { totalCount } }"})
     body = response.json()
     assert body["data"] == {"customers": {"totalCount": 1}}
-    # customers (1) x the default page of 20 over an empty selection; nothing else costs.
-    assert body["extensions"]["cost"]["requested"] == 1
+    # customers (1) and its count at the estimate (10), settled at what it counted (1).
+    assert body["extensions"]["cost"]["requested"] == 11
+    assert body["extensions"]["cost"]["actual"] == 2
     assert body["extensions"]["cost"]["maximum"] == 20_000
 
 

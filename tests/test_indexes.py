@@ -7,7 +7,6 @@ from enum import Enum
 import pytest
 from pymongo import TEXT, IndexModel
 
-from app.asgi import REPOSITORIES
 from app.core.db import Database
 from app.core.repository import Repository
 from app.customers.graphql.inputs import CustomerOrderField
@@ -16,6 +15,7 @@ from app.orders.graphql.inputs import OrderOrderField
 from app.orders.repository import OrderRepository
 from app.products.graphql.inputs import ProductOrderField
 from app.products.repository import ProductRepository
+from app.repositories import REPOSITORIES
 from app.tickets.graphql.inputs import TicketOrderField
 from app.tickets.repository import TicketRepository
 
