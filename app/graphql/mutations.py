@@ -1,5 +1,5 @@
 """The shape every mutation shares: run the service, turn ``InputError`` into userErrors, and
-append successful changes to the audit trail."""
+append successful changes to the audit trail. ``Mutations`` says it once per object type."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bson import ObjectId
 from strawberry.types.unset import UNSET
 
 from app.audit.repository import AuditRepository
@@ -16,8 +17,8 @@ from app.core.db import Document
 from app.core.errors import InputError
 from app.core.idempotency import IdempotencyRepository, once
 from app.core.repository import Repository
-from app.graphql.context import Info
-from app.graphql.relay import InvalidGlobalId, decode_id, encode_id, load_document
+from app.graphql.context import BuiltFromDatabase, Info
+from app.graphql.relay import InvalidGlobalId, decode_id, decode_input_id, encode_id, load_document
 from app.graphql.types import UserError
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,69 @@ async def run_mutation[P, N](
     if not replayed:
         await _audit(info, type_name, before, document)
     return payload(**{field: to_node(document), "user_errors": [], **extra})
+
+
+@dataclass(frozen=True)
+class Mutations[S: BuiltFromDatabase, N]:
+    """The mutations of one object type: the payload field that carries it, how a document
+    becomes its node, the repository that holds it and the service that changes it."""
+
+    field: str
+    node: Callable[[Document], N]
+    type_name: str
+    repository: type[Repository]
+    service: type[S]
+
+    async def create[P](
+        self,
+        info: Info,
+        payload: Callable[..., P],
+        make: Callable[[S], Awaitable[Document]],
+        *,
+        idempotency: Idempotent | None = None,
+        **extra: Any,
+    ) -> P:
+        """``make(service)`` writes a new object."""
+        service = info.context.get(self.service)
+        return await run_mutation(
+            info,
+            payload,
+            self.field,
+            lambda: make(service),
+            self.node,
+            self.type_name,
+            idempotency=idempotency,
+            **extra,
+        )
+
+    async def change[P](
+        self,
+        info: Info,
+        payload: Callable[..., P],
+        global_id: str,
+        change: Callable[[S, ObjectId], Awaitable[Document]],
+        *,
+        argument: str = "id",
+        idempotency: Idempotent | None = None,
+    ) -> P:
+        """``change(service, object_id)`` changes the object ``global_id`` (an ``argument``
+        of the mutation) names; its old values go into the audit trail with the new."""
+        service = info.context.get(self.service)
+
+        async def action() -> Document:
+            return await change(service, decode_input_id(global_id, self.type_name, argument))
+
+        target = Target(self.repository, global_id)
+        return await run_mutation(
+            info,
+            payload,
+            self.field,
+            action,
+            self.node,
+            self.type_name,
+            target=target,
+            idempotency=idempotency,
+        )
 
 
 async def _audit(info: Info, type_name: str, before: Document | None, after: Document) -> None:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.db import Document
 from app.customers.graphql.inputs import CreateCustomerInput, UpdateCustomerInput, customer_values
 from app.customers.graphql.types import Customer
 from app.customers.models import TYPE_NAME
 from app.customers.repository import CustomerRepository
 from app.customers.service import CustomerService
 from app.graphql.context import Info
-from app.graphql.mutations import Target, run_mutation
+from app.graphql.mutations import Mutations
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
-from app.graphql.relay import decode_input_id
 
-NODE = (Customer.from_document, TYPE_NAME)
+CUSTOMERS = Mutations(
+    "customer", Customer.from_document, TYPE_NAME, CustomerRepository, CustomerService
+)
 
 
 @payload("customer", Customer)
@@ -41,27 +41,19 @@ class CustomerMutation:
     async def create_customer(
         self, info: Info, input: CreateCustomerInput
     ) -> CreateCustomerPayload:
-        service = info.context.get(CustomerService)
-
-        async def create() -> Document:
-            return await service.create(customer_values(input))
-
-        return await run_mutation(info, CreateCustomerPayload, "customer", create, *NODE)
+        return await CUSTOMERS.create(
+            info, CreateCustomerPayload, lambda s: s.create(customer_values(input))
+        )
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_customer(
         self, info: Info, id: strawberry.ID, input: UpdateCustomerInput
     ) -> UpdateCustomerPayload:
-        service = info.context.get(CustomerService)
-
-        async def update() -> Document:
-            return await service.update(
-                decode_input_id(id, TYPE_NAME, "id"), customer_values(input)
-            )
-
-        target = Target(CustomerRepository, id)
-        return await run_mutation(
-            info, UpdateCustomerPayload, "customer", update, *NODE, target=target
+        return await CUSTOMERS.change(
+            info,
+            UpdateCustomerPayload,
+            id,
+            lambda s, object_id: s.update(object_id, customer_values(input)),
         )
 
     @strawberry.mutation(
@@ -69,24 +61,8 @@ class CustomerMutation:
         extensions=[allow(CRM_WRITERS)],
     )
     async def archive_customer(self, info: Info, id: strawberry.ID) -> ArchiveCustomerPayload:
-        service = info.context.get(CustomerService)
-
-        async def archive() -> Document:
-            return await service.archive(decode_input_id(id, TYPE_NAME, "id"))
-
-        target = Target(CustomerRepository, id)
-        return await run_mutation(
-            info, ArchiveCustomerPayload, "customer", archive, *NODE, target=target
-        )
+        return await CUSTOMERS.change(info, ArchiveCustomerPayload, id, CustomerService.archive)
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def restore_customer(self, info: Info, id: strawberry.ID) -> RestoreCustomerPayload:
-        service = info.context.get(CustomerService)
-
-        async def restore() -> Document:
-            return await service.restore(decode_input_id(id, TYPE_NAME, "id"))
-
-        target = Target(CustomerRepository, id)
-        return await run_mutation(
-            info, RestoreCustomerPayload, "customer", restore, *NODE, target=target
-        )
+        return await CUSTOMERS.change(info, RestoreCustomerPayload, id, CustomerService.restore)

@@ -9,16 +9,15 @@ import strawberry
 
 from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.mutations import Idempotent, Target, run_mutation
+from app.graphql.mutations import Idempotent, Mutations
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
-from app.graphql.relay import decode_input_id
 from app.jobs.graphql.types import Job
 from app.jobs.models import TYPE_NAME, JobKind
 from app.jobs.repository import JobRepository
 from app.jobs.service import JobService
 
-NODE = (Job.from_document, TYPE_NAME)
+JOBS = Mutations("job", Job.from_document, TYPE_NAME, JobRepository, JobService)
 
 
 @payload("job", Job, description="The job, or why nothing was started or changed.")
@@ -33,13 +32,12 @@ async def start_job(
 ) -> JobPayload:
     """Enqueue a job, or return the one the caller started with the same idempotency key.
     ``params`` may be made on demand (an import stores its file only for a new job)."""
-    service = info.context.get(JobService)
 
-    async def start() -> Document:
+    async def start(service: JobService) -> Document:
         values = params if isinstance(params, dict) else await params()
         return await service.start(kind, values)
 
-    return await run_mutation(info, JobPayload, "job", start, *NODE, idempotency=idempotency)
+    return await JOBS.create(info, JobPayload, start, idempotency=idempotency)
 
 
 @strawberry.type
@@ -49,11 +47,4 @@ class JobMutation:
         extensions=[allow(CRM_WRITERS)],
     )
     async def cancel_job(self, info: Info, id: strawberry.ID) -> JobPayload:
-        service = info.context.get(JobService)
-
-        async def cancel() -> Document:
-            return await service.cancel(decode_input_id(id, TYPE_NAME, "id"))
-
-        return await run_mutation(
-            info, JobPayload, "job", cancel, *NODE, target=Target(JobRepository, id)
-        )
+        return await JOBS.change(info, JobPayload, id, JobService.cancel)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from bson import ObjectId
 
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.inputs import as_utc
-from app.graphql.mutations import Idempotent, Target, request_params, run_mutation
+from app.graphql.mutations import Idempotent, Mutations, request_params
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
-from app.graphql.relay import decode_input_id
 from app.orders.graphql.enums import OrderStatus
 from app.orders.graphql.inputs import CreateOrderInput
 from app.orders.graphql.types import Order
@@ -18,7 +18,7 @@ from app.orders.models import TYPE_NAME
 from app.orders.repository import OrderRepository
 from app.orders.service import OrderService
 
-NODE = (Order.from_document, TYPE_NAME)
+ORDERS = Mutations("order", Order.from_document, TYPE_NAME, OrderRepository, OrderService)
 
 
 @payload("order", Order)
@@ -36,27 +36,20 @@ class OrderMutation:
         extensions=[allow(CRM_WRITERS)],
     )
     async def create_order(self, info: Info, input: CreateOrderInput) -> CreateOrderPayload:
-        service = info.context.get(OrderService)
 
-        async def create() -> Document:
+        async def create(service: OrderService) -> Document:
             customer_id, lines = input.decoded()
             placed_at = as_utc(input.placed_at) if input.placed_at else None
             return await service.create(customer_id, lines, placed_at)
 
         key = Idempotent(input.idempotency_key, request_params(input))
-        return await run_mutation(info, CreateOrderPayload, "order", create, *NODE, idempotency=key)
+        return await ORDERS.create(info, CreateOrderPayload, create, idempotency=key)
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_order_status(
         self, info: Info, id: strawberry.ID, status: OrderStatus, note: str | None = None
     ) -> UpdateOrderStatusPayload:
-        service = info.context.get(OrderService)
-
-        async def update() -> Document:
-            object_id = decode_input_id(id, TYPE_NAME, "id")
+        async def update(service: OrderService, object_id: ObjectId) -> Document:
             return await service.update_status(object_id, status, note)
 
-        target = Target(OrderRepository, id)
-        return await run_mutation(
-            info, UpdateOrderStatusPayload, "order", update, *NODE, target=target
-        )
+        return await ORDERS.change(info, UpdateOrderStatusPayload, id, update)

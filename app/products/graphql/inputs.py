@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from app.graphql.inputs import QueryBuilder, SortDirection, StringFilter
+from app.graphql.mutations import provided
 
 
 @strawberry.enum(description="Fields products can be sorted by.")
@@ -60,4 +61,9 @@ class UpdateProductInput:
     active: bool | None = strawberry.UNSET
 
 
-PRODUCT_INPUT_FIELDS = ("sku", "name", "description", "price", "currency", "active")
+INPUT_FIELDS = ("sku", "name", "description", "price", "currency", "active")
+
+
+def product_values(input_object: CreateProductInput | UpdateProductInput) -> dict[str, Any]:
+    """The fields the client sent, as the service takes them."""
+    return provided(input_object, *INPUT_FIELDS)

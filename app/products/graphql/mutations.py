@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.mutations import Target, provided, run_mutation
+from app.graphql.mutations import Mutations
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
-from app.graphql.relay import decode_input_id
-from app.products.graphql.inputs import PRODUCT_INPUT_FIELDS, CreateProductInput, UpdateProductInput
+from app.products.graphql.inputs import CreateProductInput, UpdateProductInput, product_values
 from app.products.graphql.types import Product
 from app.products.models import TYPE_NAME
 from app.products.repository import ProductRepository
@@ -25,31 +23,24 @@ class CreateProductPayload: ...
 class UpdateProductPayload: ...
 
 
-NODE = (Product.from_document, TYPE_NAME)
+PRODUCTS = Mutations("product", Product.from_document, TYPE_NAME, ProductRepository, ProductService)
 
 
 @strawberry.type
 class ProductMutation:
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def create_product(self, info: Info, input: CreateProductInput) -> CreateProductPayload:
-        service = info.context.get(ProductService)
-
-        async def create() -> Document:
-            return await service.create(provided(input, *PRODUCT_INPUT_FIELDS))
-
-        return await run_mutation(info, CreateProductPayload, "product", create, *NODE)
+        return await PRODUCTS.create(
+            info, CreateProductPayload, lambda service: service.create(product_values(input))
+        )
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_product(
         self, info: Info, id: strawberry.ID, input: UpdateProductInput
     ) -> UpdateProductPayload:
-        service = info.context.get(ProductService)
-
-        async def update() -> Document:
-            object_id = decode_input_id(id, TYPE_NAME, "id")
-            return await service.update(object_id, provided(input, *PRODUCT_INPUT_FIELDS))
-
-        target = Target(ProductRepository, id)
-        return await run_mutation(
-            info, UpdateProductPayload, "product", update, *NODE, target=target
+        return await PRODUCTS.change(
+            info,
+            UpdateProductPayload,
+            id,
+            lambda service, object_id: service.update(object_id, product_values(input)),
         )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import strawberry
+from bson import ObjectId
 
 from app.core.db import Document
 from app.core.errors import ErrorCode, InputError
 from app.graphql.context import Info
 from app.graphql.inputs import as_utc
-from app.graphql.mutations import Idempotent, Target, provided, request_params, run_mutation
+from app.graphql.mutations import Idempotent, Mutations, provided, request_params
 from app.graphql.payloads import payload, refused
 from app.graphql.permissions import ANALYSTS, CRM_WRITERS, TICKET_WRITERS, allow
-from app.graphql.relay import decode_input_id
 from app.jobs.graphql.mutations import JobPayload, start_job
 from app.jobs.models import JobKind
 from app.tagging.graphql.inputs import (
@@ -33,8 +33,8 @@ from app.tickets.graphql.inputs import TicketFilter
 from app.tickets.graphql.types import Ticket
 from app.tickets.repository import TicketRepository
 
-TAG_NODE = (Tag.from_document, TAG_TYPE)
-TICKET_NODE = (Ticket.from_document, "Ticket")
+TAGS = Mutations("tag", Tag.from_document, TAG_TYPE, TagRepository, TaggingService)
+TICKET_TAGS = Mutations("ticket", Ticket.from_document, "Ticket", TicketRepository, TaggingService)
 
 
 @payload("tag", Tag, description="The tag, or why nothing changed.")
@@ -49,40 +49,30 @@ class SetTicketTagsPayload: ...
 class TaggingMutation:
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def create_tag(self, info: Info, input: CreateTagInput) -> TagPayload:
-        service = info.context.get(TaggingService)
+        async def create(service: TaggingService) -> Document:
+            keywords = keyword_map(input.keywords)
+            return await service.create_tag(input.name, input.description, keywords)
 
-        async def create() -> Document:
-            return await service.create_tag(
-                input.name, input.description, keyword_map(input.keywords)
-            )
-
-        return await run_mutation(info, TagPayload, "tag", create, *TAG_NODE)
+        return await TAGS.create(info, TagPayload, create)
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def update_tag(self, info: Info, id: strawberry.ID, input: UpdateTagInput) -> TagPayload:
-        service = info.context.get(TaggingService)
-
-        async def update() -> Document:
+        async def update(service: TaggingService, object_id: ObjectId) -> Document:
             values = provided(input, "name", "description", "keywords")
             if "keywords" in values:
                 values["keywords"] = keyword_map(values["keywords"])
-            return await service.update_tag(decode_input_id(id, TAG_TYPE, "id"), values)
+            return await service.update_tag(object_id, values)
 
-        target = Target(TagRepository, id)
-        return await run_mutation(info, TagPayload, "tag", update, *TAG_NODE, target=target)
+        return await TAGS.change(info, TagPayload, id, update)
 
     @strawberry.mutation(
         description="Stop applying a tag (tickets keep the tags they have).",
         extensions=[allow(CRM_WRITERS)],
     )
     async def archive_tag(self, info: Info, id: strawberry.ID) -> TagPayload:
-        service = info.context.get(TaggingService)
-
-        async def archive() -> Document:
-            return await service.set_archived(decode_input_id(id, TAG_TYPE, "id"), True)
-
-        target = Target(TagRepository, id)
-        return await run_mutation(info, TagPayload, "tag", archive, *TAG_NODE, target=target)
+        return await TAGS.change(
+            info, TagPayload, id, lambda service, object_id: service.set_archived(object_id, True)
+        )
 
     @strawberry.mutation(
         description="An agent's tags (source AGENT, confidence 1) replace the ticket's topic "
@@ -92,15 +82,12 @@ class TaggingMutation:
     async def set_ticket_tags(
         self, info: Info, ticket_id: strawberry.ID, tags: list[str]
     ) -> SetTicketTagsPayload:
-        service = info.context.get(TaggingService)
-
-        async def set_tags() -> Document:
-            object_id = decode_input_id(ticket_id, "Ticket", "ticketId")
-            return await service.set_ticket_tags(object_id, tags)
-
-        target = Target(TicketRepository, ticket_id)
-        return await run_mutation(
-            info, SetTicketTagsPayload, "ticket", set_tags, *TICKET_NODE, target=target
+        return await TICKET_TAGS.change(
+            info,
+            SetTicketTagsPayload,
+            ticket_id,
+            lambda service, object_id: service.set_ticket_tags(object_id, tags),
+            argument="ticketId",
         )
 
     @strawberry.mutation(

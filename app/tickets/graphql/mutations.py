@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import strawberry
+from bson import ObjectId
 
 from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.mutations import Idempotent, Target, provided, request_params, run_mutation
+from app.graphql.mutations import Idempotent, Mutations, provided, request_params
 from app.graphql.payloads import payload
 from app.graphql.permissions import TICKET_WRITERS, allow
 from app.graphql.relay import decode_input_id
@@ -16,7 +17,7 @@ from app.tickets.models import TYPE_NAME
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService
 
-NODE = (Ticket.from_document, TYPE_NAME)
+TICKETS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository, TicketService)
 
 
 @payload("ticket", Ticket)
@@ -35,9 +36,7 @@ class AddTicketMessagePayload: ...
 class TicketMutation:
     @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> CreateTicketPayload:
-        service = info.context.get(TicketService)
-
-        async def create() -> Document:
+        async def create(service: TicketService) -> Document:
             customer_id = decode_input_id(input.customer_id, "Customer", "customerId")
             order_id = (
                 decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
@@ -53,36 +52,27 @@ class TicketMutation:
             )
 
         key = Idempotent(input.idempotency_key, request_params(input))
-        return await run_mutation(
-            info, CreateTicketPayload, "ticket", create, *NODE, idempotency=key
-        )
+        return await TICKETS.create(info, CreateTicketPayload, create, idempotency=key)
 
     @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def update_ticket(
         self, info: Info, id: strawberry.ID, input: UpdateTicketInput
     ) -> UpdateTicketPayload:
-        service = info.context.get(TicketService)
+        async def update(service: TicketService, object_id: ObjectId) -> Document:
+            return await service.update(
+                object_id, provided(input, "status", "priority", "assignee")
+            )
 
-        async def update() -> Document:
-            object_id = decode_input_id(id, TYPE_NAME, "id")
-            values = provided(input, "status", "priority", "assignee")
-            return await service.update(object_id, values)
-
-        target = Target(TicketRepository, id)
-        return await run_mutation(info, UpdateTicketPayload, "ticket", update, *NODE, target=target)
+        return await TICKETS.change(info, UpdateTicketPayload, id, update)
 
     @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def add_ticket_message(
         self, info: Info, ticket_id: strawberry.ID, input: TicketMessageInput
     ) -> AddTicketMessagePayload:
-        service = info.context.get(TicketService)
-
-        async def add() -> Document:
-            object_id = decode_input_id(ticket_id, TYPE_NAME, "ticketId")
+        async def add(service: TicketService, object_id: ObjectId) -> Document:
             return await service.add_message(object_id, input.author, input.body, input.internal)
 
-        target = Target(TicketRepository, ticket_id)
         key = Idempotent(input.idempotency_key, {"ticketId": ticket_id, **request_params(input)})
-        return await run_mutation(
-            info, AddTicketMessagePayload, "ticket", add, *NODE, target=target, idempotency=key
+        return await TICKETS.change(
+            info, AddTicketMessagePayload, ticket_id, add, argument="ticketId", idempotency=key
         )
