@@ -1,11 +1,15 @@
-"""Output types every domain uses: money, and the userErrors of mutations."""
+"""Output types every domain uses: money, and the userErrors of mutations; ``copied``, the
+fields a type takes from its document as they are."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 import strawberry
 
+from app.core.db import Document
 from app.core.errors import ErrorCode, FieldError, InputError
 from app.core.money import from_minor
 
@@ -35,3 +39,18 @@ class UserError:
     @classmethod
     def of(cls, error: FieldError) -> UserError:
         return cls(field=error.field, code=error.code, message=error.message)
+
+
+@cache
+def document_key(field: str) -> str:
+    """A type's field name as its document spells the key: ``created_at`` is ``createdAt``."""
+    first, *rest = field.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+def copied(doc: Document, *fields: str, optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The values of ``fields`` as the document holds them (each must be there), and of the
+    ``optional`` ones (None when missing), keyed by field name."""
+    values = {field: doc[document_key(field)] for field in fields}
+    values.update({field: doc.get(document_key(field)) for field in optional})
+    return values

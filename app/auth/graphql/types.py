@@ -12,6 +12,7 @@ from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.permissions import Role
 from app.graphql.relay import Node, encode_id, register_node
+from app.graphql.types import copied
 
 TYPE_NAME = "ApiKey"
 
@@ -37,12 +38,8 @@ class ApiKey(Node):
     def from_document(cls, doc: Document) -> ApiKey:
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
-            name=doc["name"],
-            prefix=doc["prefix"],
             role=Role(doc["role"]),
-            created_at=doc["createdAt"],
-            revoked_at=doc.get("revokedAt"),
-            last_used_at=doc.get("lastUsedAt"),
+            **copied(doc, "name", "prefix", "created_at", optional=("revoked_at", "last_used_at")),
         )
 
 

@@ -17,7 +17,7 @@ from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, mask_email, mask_phone
 from app.graphql.relay import Node, encode_id, register_node
-from app.graphql.types import Money
+from app.graphql.types import Money, copied
 from app.orders.graphql import loaders as orders
 from app.orders.repository import OrderRepository
 from app.segmentation.graphql.types import CustomerSegment, customer_segment
@@ -96,16 +96,12 @@ class Customer(Node):
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
             object_id=doc["_id"],
-            name=doc["name"],
             email_address=doc["email"],
             phone_number=doc.get("phone"),
-            company=doc.get("company"),
             address=Address.from_document(address) if address else None,
             tags=doc.get("tags", []),
             lifecycle_stage=LifecycleStage(doc["lifecycleStage"]),
-            created_at=doc["createdAt"],
-            updated_at=doc["updatedAt"],
-            archived_at=doc.get("archivedAt"),
+            **copied(doc, "name", "created_at", "updated_at", optional=("company", "archived_at")),
         )
 
     @strawberry.field(

@@ -6,6 +6,7 @@ import strawberry
 
 from app.core.db import Document
 from app.graphql.permissions import MaskFor, Role, mask_emails_in
+from app.graphql.types import copied
 from app.jobs.models import JobKind
 from app.jobs.registry import result_of
 
@@ -39,17 +40,9 @@ class ImportResult:
     @classmethod
     def from_document(cls, result: Document) -> ImportResult:
         return cls(
-            entity=result["entity"],
-            imported=result["imported"],
-            updated=result["updated"],
-            failed=result["failed"],
             failures=[
-                ImportFailure(
-                    row=failure["row"],
-                    field=failure["field"],
-                    code=failure["code"],
-                    text=failure["message"],
-                )
+                ImportFailure(text=failure["message"], **copied(failure, "row", "field", "code"))
                 for failure in result["failures"]
             ],
+            **copied(result, "entity", "imported", "updated", "failed"),
         )

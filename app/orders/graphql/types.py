@@ -11,7 +11,7 @@ from bson import ObjectId
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.relay import Node, encode_id, load_node, register_node
-from app.graphql.types import Money
+from app.graphql.types import Money, copied
 from app.orders.graphql import loaders
 from app.orders.graphql.enums import OrderStatus
 from app.orders.models import TYPE_NAME
@@ -82,12 +82,10 @@ class Order(Node):
     def from_document(cls, doc: Document) -> Order:
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
-            number=doc["number"],
-            customer_id=doc["customerId"],
             total=Money.of(doc["total"], doc["currency"]),
             status=OrderStatus(doc["status"]),
-            placed_at=doc["placedAt"],
             document=doc,
+            **copied(doc, "number", "customer_id", "placed_at"),
         )
 
     @strawberry.field

@@ -8,7 +8,7 @@ import strawberry
 
 from app.core.db import Document
 from app.graphql.relay import Node, encode_id, register_node
-from app.graphql.types import Money
+from app.graphql.types import Money, copied
 from app.products.graphql import loaders
 from app.products.models import TYPE_NAME
 
@@ -28,13 +28,10 @@ class Product(Node):
     def from_document(cls, doc: Document) -> Product:
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
-            sku=doc["sku"],
-            name=doc["name"],
-            description=doc.get("description"),
             price=Money.of(doc["price"], doc["currency"]),
-            active=doc["active"],
-            created_at=doc["createdAt"],
-            updated_at=doc["updatedAt"],
+            **copied(
+                doc, "sku", "name", "active", "created_at", "updated_at", optional=("description",)
+            ),
         )
 
 

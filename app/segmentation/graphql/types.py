@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.relay import Node, encode_id, register_node
-from app.graphql.types import Money
+from app.graphql.types import Money, copied
 from app.jobs.models import JobKind
 from app.jobs.registry import result_of
 from app.segmentation.graphql import loaders
@@ -54,20 +54,11 @@ class SegmentationRun(Node):
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
             object_id=doc["_id"],
-            created_at=doc["createdAt"],
-            as_of=doc["asOf"],
-            k=doc["k"],
-            silhouette=doc.get("silhouette"),
-            customer_count=doc["customerCount"],
             params=doc.get("params", {}),
+            **copied(doc, "created_at", "as_of", "k", "customer_count", optional=("silhouette",)),
             segments=[
                 Segment(
-                    key=s["key"],
-                    label=s["label"],
-                    rank=s["rank"],
-                    size=s["size"],
-                    share=s["share"],
-                    description=s["description"],
+                    **copied(s, "key", "label", "rank", "size", "share", "description"),
                     centroid=SegmentCentroid(
                         recency_days=s["centroid"]["recencyDays"],
                         frequency=s["centroid"]["frequency"],

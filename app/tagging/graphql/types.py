@@ -10,6 +10,7 @@ from bson import ObjectId
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.relay import Node, encode_id, load_node, register_node
+from app.graphql.types import copied
 from app.jobs.models import JobKind
 from app.jobs.registry import result_of
 from app.tagging import summary
@@ -41,16 +42,13 @@ class Tag(Node):
         keywords = doc.get("keywords") or {}
         return cls(
             id=encode_id(TAG_TYPE, doc["_id"]),
-            name=doc["name"],
             description=doc.get("description", ""),
             keywords=[
                 TagKeywords(language=language, phrases=list(keywords[language]))
                 for language in LANGUAGES
                 if language in keywords
             ],
-            archived=doc["archived"],
-            created_at=doc["createdAt"],
-            updated_at=doc["updatedAt"],
+            **copied(doc, "name", "archived", "created_at", "updated_at"),
         )
 
 
@@ -73,10 +71,8 @@ class TaggerEvaluation:
     @classmethod
     def from_document(cls, doc: Document) -> TaggerEvaluation:
         return cls(
-            macro_f1=doc["macroF1"],
-            micro_f1=doc["microF1"],
-            examples=doc["examples"],
             tags=[TagMetrics(**t) for t in doc["tags"]],
+            **copied(doc, "macro_f1", "micro_f1", "examples"),
         )
 
 
@@ -115,12 +111,15 @@ class TaggerModel(Node):
         examples = doc["examples"]
         return cls(
             id=encode_id(MODEL_TYPE, doc["_id"]),
-            version=doc["version"],
-            created_at=doc["createdAt"],
-            activated_at=doc.get("activatedAt"),
             object_id=doc["_id"],
-            threshold=doc["threshold"],
-            learned_tags=doc["learnedTags"],
+            **copied(
+                doc,
+                "version",
+                "created_at",
+                "threshold",
+                "learned_tags",
+                optional=("activated_at",),
+            ),
             shipped_examples=examples["shipped"],
             agent_examples=examples["agent"],
             training_examples=examples["training"],
@@ -144,11 +143,7 @@ class FeedbackTaggingResult:
 
     @classmethod
     def from_document(cls, result: Document) -> FeedbackTaggingResult:
-        return cls(
-            matched=result["matched"],
-            tagged=result["tagged"],
-            agent_tags_kept=result["agentTagsKept"],
-        )
+        return cls(**copied(result, "matched", "tagged", "agent_tags_kept"))
 
 
 @result_of(JobKind.TAGGER_TRAINING)
@@ -205,13 +200,12 @@ class TopicDiscoveryResult:
             suggestions=[
                 TopicSuggestion(
                     suggested_name=s["name"],
-                    size=s["size"],
                     terms=[
                         LanguageTerms(language=language, terms=terms)
                         for language, terms in s["terms"].items()
                         if terms
                     ],
-                    ticket_ids=s["ticketIds"],
+                    **copied(s, "size", "ticket_ids"),
                 )
                 for s in result["suggestions"]
             ],

@@ -12,6 +12,7 @@ from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, Role, mask_author
 from app.graphql.relay import Node, encode_id, load_node, register_node
+from app.graphql.types import copied
 from app.tickets.graphql import loaders
 from app.tickets.graphql.enums import (
     Channel,
@@ -51,10 +52,8 @@ class TicketMessage:
     def from_document(cls, doc: Document) -> TicketMessage:
         return cls(
             author_name=doc["author"],
-            body=doc["body"],
-            internal=doc["internal"],
             from_customer=doc.get("fromCustomer", False),
-            at=doc["at"],
+            **copied(doc, "body", "internal", "at"),
         )
 
 
@@ -108,16 +107,10 @@ class Ticket(Node):
     def from_document(cls, doc: Document) -> Ticket:
         return cls(
             id=encode_id(TYPE_NAME, doc["_id"]),
-            number=doc["number"],
-            customer_id=doc["customerId"],
-            order_id=doc.get("orderId"),
             type=TicketType(doc["type"]),
             channel=Channel(doc["channel"]),
-            subject=doc["subject"],
-            body=doc["body"],
             status=TicketStatus(doc["status"]),
             priority=TicketPriority(doc["priority"]),
-            assignee=doc.get("assignee"),
             messages=[TicketMessage.from_document(m) for m in doc.get("messages", [])],
             tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
             language=doc.get("language") or "und",
@@ -128,10 +121,11 @@ class Ticket(Node):
             )
             if (sentiment := doc.get("sentiment"))
             else None,
-            created_at=doc["createdAt"],
-            updated_at=doc["updatedAt"],
-            first_response_at=doc.get("firstResponseAt"),
-            resolved_at=doc.get("resolvedAt"),
+            **copied(
+                doc,
+                *("number", "customer_id", "subject", "body", "created_at", "updated_at"),
+                optional=("order_id", "assignee", "first_response_at", "resolved_at"),
+            ),
         )
 
     @strawberry.field
