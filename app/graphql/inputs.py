@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -22,6 +22,18 @@ WORD = re.compile(r"\w+")
 class SortDirection(Enum):
     ASC = 1
     DESC = -1
+
+
+# A module-level type variable: strawberry resolves the postponed annotation ``F`` here.
+F = TypeVar("F", bound=Enum)
+
+
+@strawberry.input
+class OrderBy(Generic[F]):
+    """A sort key of a list, and its direction: ``XOrderBy(OrderBy[XOrderField])``."""
+
+    field: F
+    direction: SortDirection = SortDirection.ASC
 
 
 def filter_error(message: str) -> GraphQLError:

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from app.customers.graphql.enums import LifecycleStage
-from app.graphql.inputs import DateTimeFilter, QueryBuilder, SortDirection, StringFilter, TagFilter
+from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder, StringFilter, TagFilter
 from app.graphql.mutations import provided
 from app.segmentation.graphql.inputs import SegmentFilter
 
@@ -22,9 +22,7 @@ class CustomerOrderField(Enum):
 
 
 @strawberry.input
-class CustomerOrderBy:
-    field: CustomerOrderField
-    direction: SortDirection = SortDirection.ASC
+class CustomerOrderBy(OrderBy[CustomerOrderField]): ...
 
 
 @strawberry.input

@@ -10,7 +10,7 @@ import strawberry
 from bson import ObjectId
 
 from app.core.errors import FieldError, InputError
-from app.graphql.inputs import DateTimeFilter, QueryBuilder, SortDirection
+from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder
 from app.graphql.relay import decode_id_or_raise, decode_input_id
 from app.orders.graphql.enums import OrderStatus
 from app.orders.service import OrderLine
@@ -24,9 +24,7 @@ class OrderOrderField(Enum):
 
 
 @strawberry.input
-class OrderOrderBy:
-    field: OrderOrderField
-    direction: SortDirection = SortDirection.ASC
+class OrderOrderBy(OrderBy[OrderOrderField]): ...
 
 
 @strawberry.input(description="Filters on orders; all given conditions must hold.")

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from app.graphql.inputs import QueryBuilder, SortDirection, StringFilter
+from app.graphql.inputs import OrderBy, QueryBuilder, StringFilter
 from app.graphql.mutations import provided
 
 
@@ -21,9 +21,7 @@ class ProductOrderField(Enum):
 
 
 @strawberry.input
-class ProductOrderBy:
-    field: ProductOrderField
-    direction: SortDirection = SortDirection.ASC
+class ProductOrderBy(OrderBy[ProductOrderField]): ...
 
 
 @strawberry.input(description="Filters on products; all given conditions must hold.")

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from app.graphql.inputs import DateTimeFilter, QueryBuilder, SortDirection, TagFilter
+from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder, TagFilter
 from app.graphql.relay import decode_id_or_raise
 from app.tickets.graphql.enums import Channel, Sentiment, TicketPriority, TicketStatus, TicketType
 
@@ -20,9 +20,7 @@ class TicketOrderField(Enum):
 
 
 @strawberry.input
-class TicketOrderBy:
-    field: TicketOrderField
-    direction: SortDirection = SortDirection.ASC
+class TicketOrderBy(OrderBy[TicketOrderField]): ...
 
 
 @strawberry.input(description="Filters on tickets; all given conditions must hold.")
