@@ -34,7 +34,8 @@ from app.core.db import Database
 from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore
 from app.graphql.context import Context
-from app.schema import create_schema
+from app.jobs.worker import Worker
+from app.schema import HANDLERS, create_schema
 from app.tagging.service import forget_models
 from tests.databases import Template, Touched
 from tests.strict import StrictMongo
@@ -115,6 +116,25 @@ def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+async def run_jobs(database: Database, settings: Settings) -> None:
+    """Run every queued job to its end in this process, as a worker would."""
+    worker = Worker(database.db, settings, HANDLERS)
+    while await worker.run_once():
+        pass
+
+
+async def run_job(gql: GraphQLClient, job_query: str, mutation: str, **variables: Any) -> Any:
+    """Start a job with ``mutation``, run the queue, and return the result of the job (read
+    with ``job_query``), which must have succeeded."""
+    data = await gql(mutation, **variables)
+    (payload,) = data.values()
+    assert payload["userErrors"] == [], payload["userErrors"]
+    await run_jobs(gql.database, gql.settings)
+    job = (await gql(job_query, id=payload["job"]["id"]))["job"]
+    assert job["status"] == "SUCCEEDED", job["error"]
+    return job["result"]
 
 
 @pytest.fixture(scope="session")

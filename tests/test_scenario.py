@@ -22,12 +22,10 @@ from app.core.db import Database
 from app.core.settings import Settings
 from app.core.store import EmbeddedStore
 from app.demo.histories import purchase_history
-from app.jobs.worker import Worker
 from app.repositories import REPOSITORIES
-from app.schema import HANDLERS
 from app.segmentation.repository import AssignmentRepository
 from app.tagging.repository import TagRepository
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, run_job
 
 CUSTOMERS, ORDERS = 2_000, 2_600
 IMPORT = """mutation($input: ImportDataInput!) { importData(input: $input) {
@@ -54,21 +52,11 @@ async def sqlite_gql(
     await store.close()
 
 
-async def run(gql: GraphQLClient, mutation: str, **variables: Any) -> dict[str, Any]:
-    data = await gql(mutation, **variables)
-    payload = next(iter(data.values()))
-    assert payload["userErrors"] == []
-    worker = Worker(gql.database.db, gql.settings, HANDLERS)
-    while await worker.run_once():
-        pass
-    job: dict[str, Any] = (await gql(JOB, id=payload["job"]["id"]))["job"]
-    assert job["status"] == "SUCCEEDED", job["error"]
-    return job["result"]  # type: ignore[no-any-return]
-
-
 async def import_file(gql: GraphQLClient, entity: str, data: bytes) -> dict[str, Any]:
     upload = UploadFile(file=io.BytesIO(data), filename=f"{entity.lower()}.csv")
-    return await run(gql, IMPORT, input={"entity": entity, "format": "CSV", "file": upload})
+    return await run_job(
+        gql, JOB, IMPORT, input={"entity": entity, "format": "CSV", "file": upload}
+    )
 
 
 async def test_a_shops_history_imports_whole_and_segments_three_times(
@@ -85,7 +73,7 @@ async def test_a_shops_history_imports_whole_and_segments_three_times(
         (60, 0),
         (ORDERS, 0),
     ]
-    runs = [(await run(gql, SEGMENT))["run"] for _ in range(3)]
+    runs = [(await run_job(gql, JOB, SEGMENT))["run"] for _ in range(3)]
     assert all(r["customerCount"] == CUSTOMERS for r in runs)
     assert [sum(s["size"] for s in r["segments"]) for r in runs] == [CUSTOMERS] * 3
     assignments = AssignmentRepository(gql.database.db)

@@ -14,9 +14,7 @@ from app.__main__ import main
 from app.asgi import create_app
 from app.core.db import Database
 from app.core.settings import Settings
-from app.jobs.worker import Worker
-from app.schema import HANDLERS
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, run_jobs
 from tests.tagging.conftest import tag_pending
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schema" / "examples"
@@ -33,9 +31,7 @@ async def run_import(
     upload = UploadFile(file=io.BytesIO(data), filename=f"{entity.lower()}.{file_format.lower()}")
     started = await gql(IMPORT, input={"entity": entity, "format": file_format, "file": upload})
     assert started["importData"]["userErrors"] == []
-    worker = Worker(gql.database.db, gql.settings, HANDLERS)
-    while await worker.run_once():
-        pass
+    await run_jobs(gql.database, gql.settings)
     job: dict[str, Any] = (await gql(RESULT, id=started["importData"]["job"]["id"]))["job"]
     return job
 

@@ -13,18 +13,16 @@ from app.jobs.context import JobCancelled, JobContext
 from app.jobs.models import JobKind
 from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
-from app.schema import HANDLERS
 from app.segmentation.jobs import run_segmentation
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
+from tests.conftest import run_jobs
 from tests.segmentation.synthetic import AS_OF, build_history
 
 
 async def segment(database: Database, settings: Settings) -> JobRepository:
     queue = JobRepository(database.db)
     await queue.enqueue(JobKind.SEGMENTATION, {"asOf": AS_OF, "k": 3}, datetime.now(UTC))
-    worker = Worker(database.db, settings, HANDLERS)
-    while await worker.run_once():
-        pass
+    await run_jobs(database, settings)
     return queue
 
 

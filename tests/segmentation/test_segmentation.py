@@ -6,11 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from app.core.db import Database
-from app.core.settings import Settings
-from app.jobs.worker import Worker
-from app.schema import HANDLERS
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, run_jobs
 from tests.segmentation.synthetic import AS_OF, build_history, few_buyers
 
 START = """mutation($input: StartSegmentationInput!) { startSegmentation(input: $input) {
@@ -23,12 +19,6 @@ JOB = """query($id: ID!) { job(id: $id) {
 CUSTOMERS = """query($f: CustomerFilter) { customers(first: 100, filter: $f) {
     totalCount edges { node { email
         segment { segment { key label rank } rfm { r f m score group } explanation } } } } }"""
-
-
-async def run_jobs(database: Database, settings: Settings) -> None:
-    worker = Worker(database.db, settings, HANDLERS)
-    while await worker.run_once():
-        pass
 
 
 async def segment_once(gql: GraphQLClient, **input_: Any) -> dict[str, Any]:

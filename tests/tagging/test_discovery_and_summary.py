@@ -10,8 +10,8 @@ from bson import ObjectId
 from app.tickets.models import Channel, TicketType
 from app.tickets.service import TicketService
 from tests import factories
-from tests.conftest import GraphQLClient
-from tests.tagging.conftest import run_job, tag_pending
+from tests.conftest import GraphQLClient, run_job
+from tests.tagging.conftest import JOB, tag_pending
 
 DISCOVER = """mutation($input: StartTopicDiscoveryInput) { startTopicDiscovery(input: $input) {
     job { id } userErrors { field code message } } }"""
@@ -44,7 +44,7 @@ async def test_topic_discovery_suggests_the_topic_no_tag_covers(gql: GraphQLClie
         await factories.ticket(gql, ada["id"], subject=text[:20], body=text)
     await tag_pending(gql.database)
 
-    result = await run_job(gql, DISCOVER, "startTopicDiscovery")
+    result = await run_job(gql, JOB, DISCOVER)
     assert result["ticketsConsidered"] == len(GIFT_EN) + len(GIFT_ZH)  # the fitting ones: no
     suggestions = result["suggestions"]
     english = next(s for s in suggestions if "gift" in terms(s, "en"))
@@ -55,7 +55,7 @@ async def test_topic_discovery_suggests_the_topic_no_tag_covers(gql: GraphQLClie
     assert all(s["size"] >= 3 for s in suggestions)
 
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
-    result = await run_job(gql, DISCOVER, "startTopicDiscovery", input={"since": later})
+    result = await run_job(gql, JOB, DISCOVER, input={"since": later})
     assert result == {"ticketsConsidered": 0, "suggestions": []}
     future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     data = await gql(DISCOVER, input={"since": future})

@@ -10,8 +10,8 @@ import httpx
 from app.core.settings import Settings
 from app.tagging.repository import ExampleRepository
 from tests import factories
-from tests.conftest import GraphQLClient, serve
-from tests.tagging.conftest import run_job, tag_pending
+from tests.conftest import GraphQLClient, run_job, serve
+from tests.tagging.conftest import JOB, tag_pending
 
 TICKET = """query($id: ID!) { ticket(id: $id) { language
     sentiment { label score confidence } tags { name confidence source } } }"""
@@ -127,7 +127,7 @@ async def test_free_form_tags_from_before_tagging_are_kept(gql: GraphQLClient) -
         {"number": created["number"]},
         {"$set": {"tags": ["vip-customer"]}, "$unset": {"tagPending": "", "taggedAt": ""}},
     )
-    result = await run_job(gql, BACKFILL, "startFeedbackTagging")
+    result = await run_job(gql, JOB, BACKFILL)
     assert result["tagged"] == 1
     after = await ticket(gql, created["id"])
     assert after["tags"] == [{"name": "vip-customer", "confidence": 1.0, "source": "AGENT"}]
@@ -159,19 +159,19 @@ async def test_backfill_tags_untagged_tickets_and_retags_only_on_request(
     second = await factories.ticket(gql, ada["id"], subject="Thanks", body="Great service!")
     third = await factories.ticket(gql, ada["id"], subject="Price", body="Too expensive")
     # The automatic tagger has not run (no worker): the backfill tags all three.
-    result = await run_job(gql, BACKFILL, "startFeedbackTagging")
+    result = await run_job(gql, JOB, BACKFILL)
     assert result == {"matched": 3, "tagged": 3, "agentTagsKept": 0}
     assert names((await ticket(gql, first["id"]))["tags"]) == {"account-login"}
     assert (await ticket(gql, second["id"]))["sentiment"]["label"] == "POSITIVE"
     assert await tag_pending(gql.database) == 0  # the backfill cleared the pending flags
 
     # Without retag, tagged tickets are left alone.
-    result = await run_job(gql, BACKFILL, "startFeedbackTagging", input={"retag": False})
+    result = await run_job(gql, JOB, BACKFILL, input={"retag": False})
     assert result == {"matched": 0, "tagged": 0, "agentTagsKept": 0}
 
     await gql(SET_TAGS, id=third["id"], tags=["praise"])
     filter_ = {"filter": {"customerId": ada["id"]}, "retag": True}
-    result = await run_job(gql, BACKFILL, "startFeedbackTagging", input=filter_)
+    result = await run_job(gql, JOB, BACKFILL, input=filter_)
     assert result == {"matched": 3, "tagged": 3, "agentTagsKept": 1}
     third_after = await ticket(gql, third["id"])
     assert third_after["tags"] == [{"name": "praise", "confidence": 1.0, "source": "AGENT"}]

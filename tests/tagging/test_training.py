@@ -18,8 +18,8 @@ from app.tagging import topic_model
 from app.tagging.jobs import run_tagger_training
 from app.tagging.repository import MODEL_BUCKET, TaggerModelRepository
 from tests import factories
-from tests.conftest import GraphQLClient
-from tests.tagging.conftest import run_job, tag_pending
+from tests.conftest import GraphQLClient, run_job
+from tests.tagging.conftest import JOB, tag_pending
 
 TRAIN = """mutation($input: StartTaggerTrainingInput) { startTaggerTraining(input: $input) {
     job { id } userErrors { field code message } } }"""
@@ -35,7 +35,7 @@ SET_TAGS = """mutation($id: ID!, $tags: [String!]!) { setTicketTags(ticketId: $i
 
 async def train(gql: GraphQLClient, regularization: float, mp: pytest.MonkeyPatch) -> Any:
     mp.setattr(topic_model, "REGULARIZATION", regularization)
-    return await run_job(gql, TRAIN, "startTaggerTraining")
+    return await run_job(gql, JOB, TRAIN)
 
 
 async def models(gql: GraphQLClient) -> dict[int, dict[str, Any]]:
@@ -80,7 +80,7 @@ async def test_only_a_better_version_is_activated(
 async def test_the_active_version_tags_new_tickets_and_agent_examples_train_the_next(
     gql: GraphQLClient,
 ) -> None:
-    result = await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-1"})
+    result = await run_job(gql, JOB, TRAIN, input={"idempotencyKey": "t-1"})
     assert result["activated"] is True
     ada = await factories.customer(gql)
     created = await factories.ticket(
@@ -94,11 +94,11 @@ async def test_the_active_version_tags_new_tickets_and_agent_examples_train_the_
     assert all(tag["source"] == "MODEL" for tag in tags)  # every default tag was learned
 
     await gql(SET_TAGS, id=created["id"], tags=["returns-refunds", "delivery-shipping"])
-    result = await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-2"})
+    result = await run_job(gql, JOB, TRAIN, input={"idempotencyKey": "t-2"})
     listed = await models(gql)
     assert listed[2]["agentExamples"] == 1
     # The same key returns the same job: no third version.
-    await run_job(gql, TRAIN, "startTaggerTraining", input={"idempotencyKey": "t-2"})
+    await run_job(gql, JOB, TRAIN, input={"idempotencyKey": "t-2"})
     assert set(await models(gql)) == {1, 2}
 
 
