@@ -4,7 +4,7 @@ broken CSV quoting, other delimiters; and the uploaded file is not kept."""
 from __future__ import annotations
 
 from tests.conftest import GraphQLClient
-from tests.imports.test_import import run_import
+from tests.imports.test_graphql import run_import
 
 PRODUCTS = b"sku,name,price,currency\nJP-1,Tea set,1000,JPY\nUS-1,Mug,12.50,USD\n"
 CUSTOMERS = b"email,name\nada@example.com,Ada\n"
