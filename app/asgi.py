@@ -28,7 +28,6 @@ from app.core.capacity import CapacityWatch
 from app.core.db import Database
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
-from app.demo.load import seed
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.jobs.worker import Worker, stop_within
@@ -170,6 +169,8 @@ def create_app(
         if await TagRepository(db.db).ensure_defaults(datetime.now(UTC)):
             log.info("loaded the default feedback taxonomy")
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
+            from app.demo.load import seed  # demo data only for `crm serve --seed-if-empty`
+
             log.info("empty store: loading demo data")
             await seed(db.db)
         stop = asyncio.Event()

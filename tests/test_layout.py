@@ -4,6 +4,8 @@ count: they hide a cycle, they do not remove it), and no module past 400 lines."
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app"
@@ -101,3 +103,19 @@ def test_no_module_is_over_400_lines() -> None:
         if (length := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_the_api_starts_without_the_demo_or_scikit_learn() -> None:
+    """The demo data and scikit-learn load when used (seeding, fitting a model), not with the
+    app: every CLI command and API process would pay for them at start-up."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, app.asgi; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    modules = set(ast.literal_eval(loaded))
+    assert "app.asgi" in modules
+    assert not {name for name in modules if name.split(".")[0] == "sklearn"}
+    assert not {name for name in modules if name.startswith("app.demo")}

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from app.core.money import from_minor
 from app.segmentation.rfm import rfm_table
+
+# scikit-learn is imported where a model is fitted: importing it costs every process (CLI
+# commands, the API until a job runs) over a second of start-up.
 
 FEATURES = ("recency", "frequency", "monetary", "tenure", "aov")
 K_RANGE = range(2, 9)
@@ -67,6 +67,9 @@ class Segmentation:
 
 def choose_k(scaled: NDArray[np.float64]) -> tuple[int, float | None]:
     """k with the best silhouette on a fixed sample (deterministic)."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     n = scaled.shape[0]
     if n < 3:
         return 1, None
@@ -129,6 +132,8 @@ ADVICE = {
 
 def scaled_matrix(features: Features, names: tuple[str, ...] = FEATURES) -> NDArray[np.float64]:
     """Log-transformed, standardised features: spend and counts are heavy-tailed."""
+    from sklearn.preprocessing import StandardScaler
+
     scaled: NDArray[np.float64] = StandardScaler().fit_transform(np.log1p(features.matrix(names)))
     return scaled
 
@@ -137,6 +142,8 @@ def fit_clusters(
     scaled: NDArray[np.float64], k: int | None
 ) -> tuple[int, NDArray[np.int64], float | None]:
     """KMeans labels with the given k, or the k the silhouette prefers; deterministic."""
+    from sklearn.cluster import KMeans
+
     silhouette = None
     if k is None:
         k, silhouette = choose_k(scaled)
@@ -149,6 +156,8 @@ def fit_clusters(
 
 def sample_silhouette(scaled: NDArray[np.float64], labels: NDArray[np.int64]) -> float | None:
     """The silhouette of a fit, on the same fixed sample size choose_k uses."""
+    from sklearn.metrics import silhouette_score
+
     rng = np.random.default_rng(SEED)
     size = min(scaled.shape[0], SILHOUETTE_SAMPLE)
     idx = rng.choice(scaled.shape[0], size=size, replace=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 
 def quintile_scores(
@@ -12,6 +11,8 @@ def quintile_scores(
 ) -> NDArray[np.int64]:
     """Scores 1-5 by quintile of rank. Ties share the average rank, so equal values always get
     the same score and the result does not depend on row order."""
+    from scipy.stats import rankdata  # scipy.stats costs half a second to import: only here
+
     if values.size == 0:
         return np.zeros(0, dtype=np.int64)
     ranks = rankdata(values if higher_is_better else -values, method="average")

@@ -10,30 +10,38 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from app.tagging.text import CJK, model_text
 
+# scikit-learn is imported where it clusters: importing it costs every process
+# (CLI commands, the API until a job runs) over a second of start-up.
 ENGLISH_WORD = re.compile(r"[a-z][a-z'\-]{2,}")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 EXTRA_STOP = frozenset(
     """please hi hello thanks thank order orders ordered just got get want would could can
     it's i'm i've i'd don't didn't doesn't can't won't still also really one two""".split()  # noqa: SIM905
 )
-STOP_WORDS = ENGLISH_STOP_WORDS | EXTRA_STOP
 CHINESE_STOP = frozenset("的了是我你他她们这那就都也还在有和吗呢吧啊很请一个不没到给要可以")
 MIN_DOCUMENTS, MIN_CLUSTER, MAX_CLUSTERS = 6, 3, 8
 TOP_TERMS, EXAMPLES = 8, 5
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words: frozenset[str] = ENGLISH_STOP_WORDS | EXTRA_STOP
+    return words
+
+
 def terms(text: str) -> list[str]:
     normal = model_text(text)
-    words = [w for w in ENGLISH_WORD.findall(normal) if w not in STOP_WORDS]
+    stop = stop_words()
+    words = [w for w in ENGLISH_WORD.findall(normal) if w not in stop]
     bigrams = [
         run[i : i + 2]
         for run in CJK_RUN.findall(normal)
@@ -53,6 +61,8 @@ class Cluster:
 
 def discover(texts: Sequence[str], seed: int = 0) -> list[Cluster]:
     """Clusters of at least three texts, largest first (CPU-heavy: run off the loop)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if len(texts) < MIN_DOCUMENTS:
         return []
     vectorizer = TfidfVectorizer(analyzer=terms, min_df=2, max_df=0.6, sublinear_tf=True)
@@ -110,6 +120,9 @@ def _bridges(bigram: str, terms: list[str]) -> bool:
 
 
 def _cluster(matrix: object, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     rows = matrix.shape[0]  # type: ignore[attr-defined]
     best: tuple[float, np.ndarray, np.ndarray] | None = None
     for k in range(2, min(MAX_CLUSTERS, rows // MIN_CLUSTER) + 1):

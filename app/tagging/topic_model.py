@@ -12,17 +12,21 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support
 from threadpoolctl import threadpool_limits
 
 from app.tagging.models import Example
 from app.tagging.rules import KeywordRules
 from app.tagging.text import model_text
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn is imported where a model is fitted: importing it costs every process (CLI
+# commands, the API until a job runs) over a second of start-up.
 
 THRESHOLD = 0.5
 REGULARIZATION_DEFAULT = 4.0  # inverse strength (scikit-learn's C)
@@ -129,6 +133,8 @@ def _vocabulary(vectorizer: TfidfVectorizer) -> list[str]:
 
 
 def _vectorizer(options: dict[str, object], terms: list[str], idf: np.ndarray) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     kept = {k: v for k, v in options.items() if k not in ("min_df", "max_features")}
     vectorizer = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **kept)
     vectorizer.idf_ = idf
@@ -178,6 +184,9 @@ def train(
 def _fit(
     examples: Sequence[Example], keywords: Keywords, learnable: list[str], threshold: float
 ) -> TopicModel:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     prepared = [model_text(e.text) for e in examples]
     word = TfidfVectorizer(**WORD_OPTIONS)
     char = TfidfVectorizer(**CHAR_OPTIONS)
@@ -253,6 +262,8 @@ def evaluate(
     truth: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], tags: Sequence[str]
 ) -> Evaluation:
     """Per-tag precision/recall/F1, macro- and micro-F1, over ``tags``."""
+    from sklearn.metrics import precision_recall_fscore_support
+
     index = {tag: j for j, tag in enumerate(tags)}
 
     def binary(rows: Sequence[Sequence[str]]) -> np.ndarray:
