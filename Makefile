@@ -22,8 +22,9 @@ run: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/python -m app seed
 
+## The suite on every core (pytest-xdist; each worker has its own embedded store).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 check: lint typecheck
 

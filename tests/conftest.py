@@ -31,6 +31,7 @@ from app.asgi import create_app
 from app.auth.roles import Role
 from app.auth.service import ApiKeyService
 from app.core.db import Database
+from app.core.errors import ErrorCode, InputError
 from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore
 from app.graphql.context import Context
@@ -116,6 +117,11 @@ def start_worker(mongo_url: str, database: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def error_codes(refused: pytest.ExceptionInfo[InputError]) -> dict[str | None, ErrorCode]:
+    """The code of each field an ``InputError`` refused."""
+    return {e.field: e.code for e in refused.value.errors}
 
 
 async def run_jobs(database: Database, settings: Settings) -> None:

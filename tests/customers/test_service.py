@@ -10,10 +10,7 @@ from app.core.db import Database
 from app.core.errors import ErrorCode, InputError
 from app.customers.models import LifecycleStage
 from app.customers.service import CustomerService
-
-
-def codes(error: pytest.ExceptionInfo[InputError]) -> dict[str | None, ErrorCode]:
-    return {e.field: e.code for e in error.value.errors}
+from tests.conftest import error_codes
 
 
 def test_input_is_cleaned_before_it_is_stored(database: Database) -> None:
@@ -47,7 +44,7 @@ async def test_every_problem_is_reported_together_and_nothing_is_written(
                 "address": {"country": "Britain"},
             }
         )
-    assert codes(refused) == {
+    assert error_codes(refused) == {
         "name": ErrorCode.REQUIRED,
         "email": ErrorCode.INVALID,
         "phone": ErrorCode.INVALID,
@@ -63,10 +60,10 @@ async def test_an_email_belongs_to_one_customer(database: Database) -> None:
     other = await service.create({"name": "Grace", "email": "grace@example.com"})
     with pytest.raises(InputError) as duplicate:
         await service.create({"name": "Ada again", "email": "ADA@example.com"})
-    assert codes(duplicate) == {"email": ErrorCode.DUPLICATE}
+    assert error_codes(duplicate) == {"email": ErrorCode.DUPLICATE}
     with pytest.raises(InputError) as taken:
         await service.update(other["_id"], {"email": "ada@example.com"})
-    assert codes(taken) == {"email": ErrorCode.DUPLICATE}
+    assert error_codes(taken) == {"email": ErrorCode.DUPLICATE}
     assert (await database.db["customers"].find_one({"_id": other["_id"]}))["email"] == (
         "grace@example.com"
     )
@@ -77,13 +74,13 @@ async def test_archive_and_restore_are_transitions(database: Database) -> None:
     customer = await service.create({"name": "Ada", "email": "ada@example.com"})
     with pytest.raises(InputError) as not_archived:
         await service.restore(customer["_id"])
-    assert codes(not_archived) == {"id": ErrorCode.INVALID_TRANSITION}
+    assert error_codes(not_archived) == {"id": ErrorCode.INVALID_TRANSITION}
     archived = await service.archive(customer["_id"])
     assert archived["archivedAt"] is not None
     with pytest.raises(InputError) as twice:
         await service.archive(customer["_id"])
-    assert codes(twice) == {"id": ErrorCode.INVALID_TRANSITION}
+    assert error_codes(twice) == {"id": ErrorCode.INVALID_TRANSITION}
     assert (await service.restore(customer["_id"]))["archivedAt"] is None
     with pytest.raises(InputError) as unknown:
         await service.archive(ObjectId())
-    assert codes(unknown) == {"id": ErrorCode.NOT_FOUND}
+    assert error_codes(unknown) == {"id": ErrorCode.NOT_FOUND}

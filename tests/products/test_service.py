@@ -11,10 +11,7 @@ from bson import ObjectId
 from app.core.db import Database
 from app.core.errors import ErrorCode, InputError
 from app.products.service import ProductService
-
-
-def codes(error: pytest.ExceptionInfo[InputError]) -> dict[str | None, ErrorCode]:
-    return {e.field: e.code for e in error.value.errors}
+from tests.conftest import error_codes
 
 
 async def test_prices_are_stored_in_the_currencys_minor_units(database: Database) -> None:
@@ -31,7 +28,7 @@ async def test_prices_are_stored_in_the_currencys_minor_units(database: Database
         await service.create(
             {"sku": "CUP", "name": "Cup", "price": Decimal("10.5"), "currency": "JPY"}
         )
-    assert codes(yen_cents) == {"price": ErrorCode.INVALID}
+    assert error_codes(yen_cents) == {"price": ErrorCode.INVALID}
 
 
 async def test_bad_input_is_refused_field_by_field(database: Database) -> None:
@@ -40,7 +37,7 @@ async def test_bad_input_is_refused_field_by_field(database: Database) -> None:
         await service.create(
             {"sku": "has space", "name": "", "price": Decimal("-1"), "currency": "XYZ"}
         )
-    assert codes(refused) == {
+    assert error_codes(refused) == {
         "sku": ErrorCode.INVALID,
         "name": ErrorCode.REQUIRED,
         "currency": ErrorCode.INVALID,
@@ -56,13 +53,13 @@ async def test_a_new_currency_needs_its_price_and_skus_are_unique(database: Data
     )
     with pytest.raises(InputError) as no_price:
         await service.update(scarf["_id"], {"currency": "EUR"})
-    assert codes(no_price) == {"price": ErrorCode.REQUIRED}
+    assert error_codes(no_price) == {"price": ErrorCode.REQUIRED}
     moved = await service.update(scarf["_id"], {"currency": "EUR", "price": Decimal("11")})
     assert (moved["price"], moved["currency"]) == (1100, "EUR")
     await service.create({"sku": "HAT", "name": "Hat", "price": Decimal("5"), "currency": "USD"})
     with pytest.raises(InputError) as taken:
         await service.update(scarf["_id"], {"sku": "hat"})
-    assert codes(taken) == {"sku": ErrorCode.DUPLICATE}
+    assert error_codes(taken) == {"sku": ErrorCode.DUPLICATE}
     with pytest.raises(InputError) as unknown:
         await service.update(ObjectId(), {"name": "Ghost"})
-    assert codes(unknown) == {"id": ErrorCode.NOT_FOUND}
+    assert error_codes(unknown) == {"id": ErrorCode.NOT_FOUND}
