@@ -30,7 +30,9 @@ async def authenticate(
     if scheme.lower() != "bearer" or not credentials:
         raise AuthenticationFailed("Use 'Authorization: Bearer <API key or token>'.")
     if credentials.startswith(KEY_PREFIX):
-        principal = await ApiKeyService(db).authenticate(credentials)
+        principal = await ApiKeyService(db).authenticate(
+            credentials, settings.api_key_cache_seconds
+        )
         if principal is None:
             raise AuthenticationFailed("The API key is unknown or revoked.")
         return principal

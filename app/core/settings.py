@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     )
     max_query_cost: int = Field(default=20_000, ge=10)
     rate_limit_cost_per_minute: int = Field(default=200_000, ge=10)
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long a process trusts an API key it checked; a key revoked elsewhere "
+        "stops working within this time (at once in the process that revoked it). 0: check "
+        "every request.",
+    )
     introspection: bool | None = Field(
         default=None, description="Allow introspection; default: on in development only."
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import pytest
 
 from app.__main__ import main
+from app.auth.repository import ApiKeyRepository
 from app.auth.roles import Role
 from app.auth.service import ApiKeyService, hash_key
 from app.core.db import Database
@@ -132,3 +135,29 @@ async def test_keys_and_tokens_never_reach_the_logs(
     assert key not in caplog.text
     assert key[len("crm_12345678_") :] not in caplog.text
     assert "eyJhbGciOi.forged.x" not in caplog.text
+
+
+async def test_a_checked_key_is_trusted_for_a_few_seconds_unless_revoked_here(
+    database: Database,
+) -> None:
+    service = ApiKeyService(database.db)
+    _, key = await service.create("mobile", Role.AGENT)
+    seen = await service.authenticate(key, cache_seconds=0.3)
+    assert seen is not None
+    # Revoked by another process (straight in the database): trusted until the entry expires.
+    await ApiKeyRepository(database.db).revoke({"prefix": seen.id}, datetime.now(UTC))
+    await database.db.api_keys.delete_many({})  # and no lookup could find it either
+    assert await service.authenticate(key, cache_seconds=0.3) == seen
+    await asyncio.sleep(0.35)
+    assert await service.authenticate(key, cache_seconds=0.3) is None
+    # Revoked in this process: refused at once.
+    _, other = await service.create("web", Role.AGENT)
+    principal = await service.authenticate(other, cache_seconds=60)
+    assert principal is not None
+    await service.revoke_by_prefix(principal.id)
+    assert await service.authenticate(other, cache_seconds=60) is None
+    # Without a cache time every request looks the key up.
+    _, third = await service.create("etl", Role.AGENT)
+    assert await service.authenticate(third) is not None
+    await database.db.api_keys.delete_many({})
+    assert await service.authenticate(third) is None
