@@ -43,13 +43,15 @@ from tests.strict import StrictMongo
 
 
 class CommandRecorder(CommandListener):
-    """Records the names of the commands sent to one database, for counting round trips."""
+    """Records the commands sent to each database and the collections they name, for
+    counting round trips."""
 
     def __init__(self) -> None:
-        self.commands: list[tuple[str, str]] = []
+        self.commands: list[tuple[str, str, object]] = []
 
     def started(self, event: CommandStartedEvent) -> None:
-        self.commands.append((event.database_name, event.command_name))
+        target = event.command.get(event.command_name)
+        self.commands.append((event.database_name, event.command_name, target))
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass
@@ -57,11 +59,15 @@ class CommandRecorder(CommandListener):
     def failed(self, event: CommandFailedEvent) -> None:
         pass
 
-    def count(self, database: str) -> int:
-        return sum(1 for name, _ in self.commands if name == database)
+    def count(self, database: str, *, excluding: tuple[str, ...] = ()) -> int:
+        return len(self.names(database, excluding=excluding))
 
-    def names(self, database: str) -> list[str]:
-        return [command for name, command in self.commands if name == database]
+    def names(self, database: str, *, excluding: tuple[str, ...] = ()) -> list[str]:
+        return [
+            command
+            for name, command, target in self.commands
+            if name == database and target not in excluding
+        ]
 
 
 def free_port() -> int:

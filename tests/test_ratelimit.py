@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from app.auth.rate_limits import RateLimitRepository
+import pytest
+
+from app.auth.rate_limits import RateLimitRepository, TokenLeases
 from app.core.db import Database
 from app.core.settings import Settings
 from app.schema import create_schema
@@ -58,3 +60,58 @@ async def test_limit_holds_across_processes_and_reports_retry_after(database: Da
     error = refused.errors[0]
     assert error.extensions["code"] == "RATE_LIMITED"
     assert error.extensions["retryAfter"] >= 1
+
+
+async def test_a_lease_pays_many_requests_with_one_update(database: Database) -> None:
+    buckets, leases = RateLimitRepository(database.db), TokenLeases()
+    capacity = 6_000_000  # leases of 60,000
+    decisions = [await leases.take(buckets, "busy", 100, capacity) for _ in range(1_000)]
+    assert all(decision.allowed for decision in decisions)
+    state = await buckets.collection.find_one({"_id": "busy"})
+    assert state is not None
+    # Two leases paid for 100,000 points; the second one's leftover is still held here.
+    assert capacity - 120_000 <= state["tokens"] <= capacity - 120_000 + 1_000
+    assert decisions[-1].remaining == pytest.approx(capacity - 100_000, abs=1_000)
+    # Settling comes out of the lease; a refund goes back into it.
+    assert await leases.charge(buckets, "busy", 5_000, capacity) < decisions[-1].remaining
+    await leases.charge(buckets, "busy", -5_000, capacity)
+    after = await buckets.collection.find_one({"_id": "busy"})
+    assert after is not None
+    assert after["tokens"] == state["tokens"]  # no write: both settled in the lease
+
+
+async def test_leases_never_refuse_while_the_bucket_and_the_lease_hold_the_price(
+    database: Database,
+) -> None:
+    buckets, leases = RateLimitRepository(database.db), TokenLeases()
+    capacity = 40_000  # leases of 400: four requests of 100; refills 667 a second
+    decisions = await asyncio.gather(
+        *(leases.take(buckets, "scarce", 100, capacity) for _ in range(450))
+    )
+    allowed = sum(decision.allowed for decision in decisions)
+    assert 400 <= allowed <= 420  # the whole budget, plus what refilled meanwhile
+    refused = next(decision for decision in decisions if not decision.allowed)
+    assert 0 < refused.retry_after <= 100 / (capacity / 60)
+
+
+async def test_two_processes_leasing_one_bucket_share_its_budget(database: Database) -> None:
+    buckets = RateLimitRepository(database.db)
+    first, second = TokenLeases(), TokenLeases()
+    capacity = 40_000
+
+    async def spend(leases: TokenLeases) -> int:
+        decisions = [await leases.take(buckets, "shared", 100, capacity) for _ in range(300)]
+        return sum(decision.allowed for decision in decisions)
+
+    together = sum(await asyncio.gather(spend(first), spend(second)))
+    # Each may be refused while the other holds at most one lease (4 requests) unspent.
+    assert 400 - 8 <= together <= 420
+
+
+async def test_a_request_too_costly_for_a_lease_goes_to_the_bucket(database: Database) -> None:
+    buckets, leases = RateLimitRepository(database.db), TokenLeases()
+    capacity = 60_000  # leases of 600: a request of 200 is over a quarter of one
+    assert (await leases.take(buckets, "big", 200, capacity)).allowed
+    state = await buckets.collection.find_one({"_id": "big"})
+    assert state is not None
+    assert capacity - 200 <= state["tokens"] <= capacity - 200 + 50

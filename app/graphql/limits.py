@@ -9,6 +9,7 @@ an extension on each request, after the cached validation.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
@@ -39,7 +40,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
-from app.auth.rate_limits import RateLimitRepository
+from app.auth.rate_limits import RateLimitRepository, TokenLeases
 from app.core.paging import MAX_PAGE_SIZE
 from app.core.settings import Settings
 from app.graphql.context import Context
@@ -52,26 +53,45 @@ CACHE_SIZE = 512
 PAGE_ARGUMENTS = ("first", "last")
 
 
-class _PageSizeVisitor(Visitor):
-    def __init__(self, variables: dict[str, Any]) -> None:
+class _PageArguments(Visitor):
+    def __init__(self) -> None:
         super().__init__()
-        self.variables = variables
-        self.errors: list[GraphQLError] = []
+        self.found: list[tuple[FieldNode, ArgumentNode]] = []
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         for argument in node.arguments or ():
             if argument.name.value in PAGE_ARGUMENTS:
-                self._check(node, argument)
+                self.found.append((node, argument))
 
-    def _check(self, field: FieldNode, argument: ArgumentNode) -> None:
+
+# By document: the parser cache hands out the same document for the same query text.
+_page_arguments: dict[int, tuple[weakref.ref[DocumentNode], list[tuple[FieldNode, ArgumentNode]]]]
+_page_arguments = {}
+
+
+def _page_arguments_of(document: DocumentNode) -> list[tuple[FieldNode, ArgumentNode]]:
+    known = _page_arguments.get(id(document))
+    if known is not None and known[0]() is document:
+        return known[1]
+    visitor = _PageArguments()
+    visit(document, visitor)
+    if len(_page_arguments) >= 2 * CACHE_SIZE:
+        _page_arguments.clear()
+    _page_arguments[id(document)] = (weakref.ref(document), visitor.found)
+    return visitor.found
+
+
+def page_size_errors(document: DocumentNode, variables: dict[str, Any]) -> list[GraphQLError]:
+    """Every ``first``/``last`` argument outside 0..MAX_PAGE_SIZE in the document."""
+    errors = []
+    for field, argument in _page_arguments_of(document):
         value: Any = None
         if isinstance(argument.value, IntValueNode):
             value = int(argument.value.value)
         elif isinstance(argument.value, VariableNode):
-            value = self.variables.get(argument.value.name.value)
-        in_range = not isinstance(value, int) or 0 <= value <= MAX_PAGE_SIZE
-        if not in_range:
-            self.errors.append(
+            value = variables.get(argument.value.name.value)
+        if isinstance(value, int) and not 0 <= value <= MAX_PAGE_SIZE:
+            errors.append(
                 client_error(
                     f"{field.name.value}({argument.name.value}: {value}): page size must be "
                     f"between 0 and {MAX_PAGE_SIZE}; fetch further pages with a cursor.",
@@ -80,13 +100,7 @@ class _PageSizeVisitor(Visitor):
                     maximum=MAX_PAGE_SIZE,
                 )
             )
-
-
-def page_size_errors(document: DocumentNode, variables: dict[str, Any]) -> list[GraphQLError]:
-    """Every ``first``/``last`` argument outside 0..MAX_PAGE_SIZE in the document."""
-    visitor = _PageSizeVisitor(variables)
-    visit(document, visitor)
-    return visitor.errors
+    return errors
 
 
 def _add_errors(context: ExecutionContext, errors: list[GraphQLError]) -> None:
@@ -101,8 +115,9 @@ class QueryBudget(SchemaExtension):
     ``extensions.cost { requested actual maximum remaining }``.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, leases: TokenLeases) -> None:
         self.settings = settings
+        self.leases = leases
         self.work: Work | None = None
         self.ran = False
         self.remaining: int | None = None
@@ -161,14 +176,15 @@ class QueryBudget(SchemaExtension):
             if principal is None:
                 return None  # every field will refuse the anonymous caller anyway
             buckets = context.get(RateLimitRepository)
-            decision = await buckets.take(principal.bucket, cost, capacity)
+            decision = await self.leases.take(buckets, principal.bucket, cost, capacity)
         except GraphQLError as error:
             return error
         except PyMongoError as error:
             return driver_error(error, context.request_id)
         self.remaining = decision.remaining
         if decision.allowed:
-            self.work = Work(price, partial(buckets.charge, principal.bucket, capacity=capacity))
+            charge = partial(self.leases.charge, buckets, principal.bucket, capacity=capacity)
+            self.work = Work(price, charge)
             begin(self.work)
             return None
         return rate_limited(capacity, decision.retry_after)
@@ -260,8 +276,10 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
     """Factories of the schema's extensions (one instance per request), in running order.
 
     Validation rule classes are made once: the validation cache keys on the rule classes, so a
-    new class per request would make every lookup miss.
+    new class per request would make every lookup miss. The rate limiter's leases are the
+    process's, shared by its requests.
     """
+    leases = TokenLeases()
     rules: list[type[ASTValidationRule]] = [
         depth_validator(settings.max_query_depth, should_ignore=None),
         aliases_validator(settings.max_aliases),
@@ -275,7 +293,7 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
         extensions.append(DisableIntrospection)
     extensions += [
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: QueryBudget(settings),
+        lambda: QueryBudget(settings, leases),
     ]
     if settings.is_production:
         extensions.append(MaskUnexpectedErrors)
