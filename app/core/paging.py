@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -72,6 +73,11 @@ def reverse(sort: SortSpec) -> list[tuple[str, int]]:
 
 
 def _fingerprint(sort: SortSpec) -> str:
+    return _fingerprint_of(tuple(sort))
+
+
+@functools.lru_cache(maxsize=256)
+def _fingerprint_of(sort: tuple[tuple[str, int], ...]) -> str:
     text = ",".join(f"{field}:{direction}" for field, direction in sort)
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 

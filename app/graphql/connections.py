@@ -36,14 +36,33 @@ T = TypeVar("T")
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    first: strawberry.Private[Document | None]
+    last: strawberry.Private[Document | None]
+    sort: strawberry.Private[SortSpec]
+
+    # Cursors are encoded only when asked for.
+    @strawberry.field
+    def start_cursor(self) -> str | None:
+        return None if self.first is None else encode_cursor(self.first, self.sort)
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return None if self.last is None else encode_cursor(self.last, self.sort)
 
 
 @strawberry.type(description="One node of a page and the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    document: strawberry.Private[Document]
+    sort: strawberry.Private[SortSpec]
+    item: strawberry.Private[T]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return encode_cursor(self.document, self.sort)
+
+    @strawberry.field
+    def node(self) -> T:
+        return self.item
 
 
 @strawberry.type(description="A page of a list, with the list's total size.")
@@ -81,16 +100,15 @@ def connection(
     result: PageResult, to_node: Callable[[Document], T], count: Callable[[], Awaitable[int]]
 ) -> Connection[T]:
     """Wrap a page of documents; ``count`` runs only if totalCount is asked for."""
-    edges = [
-        Edge(cursor=encode_cursor(doc, result.sort), node=to_node(doc)) for doc in result.documents
-    ]
+    documents, sort = result.documents, result.sort
     return Connection(
-        edges=edges,
+        edges=[Edge(document=doc, sort=sort, item=to_node(doc)) for doc in documents],
         page_info=PageInfo(
             has_next_page=result.has_next,
             has_previous_page=result.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            first=documents[0] if documents else None,
+            last=documents[-1] if documents else None,
+            sort=sort,
         ),
         count=count,
     )
