@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import strawberry
 from bson import ObjectId
@@ -52,17 +52,24 @@ class PageInfo:
 
 @strawberry.type(description="One node of a page and the cursor that points at it.")
 class Edge(Generic[T]):
-    document: strawberry.Private[Document]
-    sort: strawberry.Private[SortSpec]
-    item: strawberry.Private[T]
+    cursor: str
+    node: T
 
-    @strawberry.field
+
+class _LazyEdge[N]:
+    """What an ``Edge`` resolves from (its fields are read as attributes): the cursor is
+    encoded only when a client asks for it, without a resolver call per edge."""
+
+    __slots__ = ("_document", "_sort", "node")
+
+    def __init__(self, node: N, document: Document, sort: SortSpec) -> None:
+        self.node = node
+        self._document = document
+        self._sort = sort
+
+    @property
     def cursor(self) -> str:
-        return encode_cursor(self.document, self.sort)
-
-    @strawberry.field
-    def node(self) -> T:
-        return self.item
+        return encode_cursor(self._document, self._sort)
 
 
 @strawberry.type(description="A page of a list, with the list's total size.")
@@ -102,7 +109,7 @@ def connection(
     """Wrap a page of documents; ``count`` runs only if totalCount is asked for."""
     documents, sort = result.documents, result.sort
     return Connection(
-        edges=[Edge(document=doc, sort=sort, item=to_node(doc)) for doc in documents],
+        edges=cast(list[Edge[T]], [_LazyEdge(to_node(doc), doc, sort) for doc in documents]),
         page_info=PageInfo(
             has_next_page=result.has_next,
             has_previous_page=result.has_previous,

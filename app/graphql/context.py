@@ -72,6 +72,10 @@ class Context:
             self._authenticated = True
         return self._principal
 
+    def known_principal(self) -> Principal | None:
+        """The caller if already authenticated (every operation is, before it runs)."""
+        return self._principal if self._authenticated else None
+
     async def require_principal(self) -> Principal:
         principal = await self.principal()
         if principal is None:

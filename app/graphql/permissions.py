@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
 
 __all__ = ["Role"]
 from app.graphql.context import Info
@@ -104,13 +104,19 @@ class MaskFor(FieldExtension):
         self.roles = roles
         self.mask = mask
 
+    def _shown(self, value: Any, principal: Principal | None) -> Any:
+        if value is None:
+            return None
+        if principal is None or principal.role in self.roles:
+            return self.mask(value)
+        return value
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        # Operations authenticate before they run; a caller not known yet sees the mask.
+        return self._shown(next_(source, info, **kwargs), info.context.known_principal())
+
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
         value = await next_(source, info, **kwargs)
-        if value is None:
-            return None
-        principal = await info.context.principal()
-        if principal is None or principal.role in self.roles:
-            return self.mask(value)
-        return value
+        return self._shown(value, await info.context.principal())

@@ -108,14 +108,14 @@ class Customer(Node):
         description="Stored lower-case; masked (`j***@example.com`) for analysts.",
         extensions=[MaskFor(frozenset({Role.ANALYST}), mask_email)],
     )
-    async def email(self) -> str:
+    def email(self) -> str:
         return self.email_address
 
     @strawberry.field(
         description="Masked (`+86 *** **** 1234`) for analysts.",
         extensions=[MaskFor(frozenset({Role.ANALYST}), mask_phone)],
     )
-    async def phone(self) -> str | None:
+    def phone(self) -> str | None:
         return self.phone_number
 
     orders = connection_field(
