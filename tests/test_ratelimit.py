@@ -115,3 +115,12 @@ async def test_a_request_too_costly_for_a_lease_goes_to_the_bucket(database: Dat
     state = await buckets.collection.find_one({"_id": "big"})
     assert state is not None
     assert capacity - 200 <= state["tokens"] <= capacity - 200 + 50
+
+
+async def test_a_process_holds_leases_for_a_bounded_number_of_callers(database: Database) -> None:
+    buckets, leases = RateLimitRepository(database.db), TokenLeases(most=3)
+    for caller in range(7):
+        assert (await leases.take(buckets, f"caller-{caller}", 10, 10**6)).allowed
+        assert len(leases) <= 3
+    # A dropped lease is taken again on the caller's next request.
+    assert (await leases.take(buckets, "caller-0", 10, 10**6)).allowed

@@ -113,6 +113,7 @@ class RateLimitRepository(Repository):
 
 LEASE_SHARE = 0.01  # a lease holds 1% of a minute's budget: it refills in 0.6 s
 LEASES_PER_COST = 4  # requests costing more than a quarter of a lease go to the bucket
+MAX_LEASES = 10_000  # callers a process holds leases for; beyond, idle leases are dropped
 
 
 @dataclass
@@ -133,9 +134,23 @@ class TokenLeases:
     Expensive requests and small budgets (a lease of under four such requests) skip leasing.
     """
 
-    def __init__(self, share: float = LEASE_SHARE) -> None:
+    def __init__(self, share: float = LEASE_SHARE, most: int = MAX_LEASES) -> None:
         self.share = share
+        self.most = most
         self._leases: dict[tuple[str, str], _Lease] = {}
+
+    def __len__(self) -> int:
+        return len(self._leases)
+
+    def _lease(self, database: str, bucket: str) -> _Lease:
+        key = (database, bucket)
+        lease = self._leases.get(key)
+        if lease is None:
+            if len(self._leases) >= self.most:
+                # Forget the leases no request is using (their few tokens are forfeited).
+                self._leases = {k: v for k, v in self._leases.items() if v.lock.locked()}
+            lease = self._leases[key] = _Lease()
+        return lease
 
     def _size(self, cost: int, capacity: int) -> int | None:
         size = int(capacity * self.share)
@@ -147,7 +162,7 @@ class TokenLeases:
         size = self._size(cost, capacity)
         if size is None:
             return await buckets.take(bucket, cost, capacity)
-        lease = self._leases.setdefault((buckets.collection.database.name, bucket), _Lease())
+        lease = self._lease(buckets.collection.database.name, bucket)
         async with lease.lock:
             if lease.tokens < cost:
                 held = int(lease.tokens)
