@@ -9,14 +9,14 @@ from pymongo import TEXT, IndexModel
 
 from app.core.db import Database
 from app.core.repository import Repository
-from app.customers.graphql.inputs import CustomerOrderField
+from app.customers.graphql.inputs import CustomerOrderBy
 from app.customers.repository import CustomerRepository
-from app.orders.graphql.inputs import OrderOrderField
+from app.orders.graphql.inputs import OrderOrderBy
 from app.orders.repository import OrderRepository
-from app.products.graphql.inputs import ProductOrderField
+from app.products.graphql.inputs import ProductOrderBy
 from app.products.repository import ProductRepository
 from app.repositories import REPOSITORIES
-from app.tickets.graphql.inputs import TicketOrderField
+from app.tickets.graphql.inputs import TicketOrderBy
 from app.tickets.repository import TicketRepository
 
 
@@ -27,10 +27,10 @@ def index_keys(repository: type[Repository]) -> list[list[str]]:
 @pytest.mark.parametrize(
     ("repository", "fields"),
     [
-        (CustomerRepository, CustomerOrderField),
-        (ProductRepository, ProductOrderField),
-        (OrderRepository, OrderOrderField),
-        (TicketRepository, TicketOrderField),
+        (CustomerRepository, CustomerOrderBy.fields),
+        (ProductRepository, ProductOrderBy.fields),
+        (OrderRepository, OrderOrderBy.fields),
+        (TicketRepository, TicketOrderBy.fields),
     ],
 )
 def test_every_sort_field_has_a_keyset_index(

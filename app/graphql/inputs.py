@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import types
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -30,10 +31,27 @@ F = TypeVar("F", bound=Enum)
 
 @strawberry.input
 class OrderBy(Generic[F]):
-    """A sort key of a list, and its direction: ``XOrderBy(OrderBy[XOrderField])``."""
+    """A sort key of a list, and its direction (made by :func:`sort_order`)."""
 
+    fields: ClassVar[type[Enum]]  # what ``field`` takes
     field: F
     direction: SortDirection = SortDirection.ASC
+
+
+def sort_order(type_name: str, listed: str, **fields: str) -> type[OrderBy[Any]]:
+    """The ``<type_name>OrderBy`` input and its ``<type_name>OrderField`` enum.
+
+    ``fields`` maps each enum name to the Mongo field path it sorts by; ``listed`` names the
+    things in the enum's description ("Fields customers can be sorted by.").
+    """
+    field_enum = strawberry.enum(
+        cast(type[Enum], Enum(f"{type_name}OrderField", fields)),
+        description=f"Fields {listed} can be sorted by.",
+    )
+    base = OrderBy[field_enum]  # type: ignore[valid-type]
+    order_by = cast(type[OrderBy[Any]], types.new_class(f"{type_name}OrderBy", (base,)))
+    order_by.fields = field_enum
+    return strawberry.input(order_by)
 
 
 def filter_error(message: str) -> GraphQLError:

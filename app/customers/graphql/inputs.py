@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
 
 from app.customers.graphql.enums import LifecycleStage
-from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder, StringFilter, TagFilter
+from app.graphql.inputs import DateTimeFilter, QueryBuilder, StringFilter, TagFilter, sort_order
 from app.graphql.mutations import provided
 from app.segmentation.graphql.inputs import SegmentFilter
 
-
-@strawberry.enum(description="Fields customers can be sorted by.")
-class CustomerOrderField(Enum):
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    NAME = "name"
-    EMAIL = "email"
-
-
-@strawberry.input
-class CustomerOrderBy(OrderBy[CustomerOrderField]): ...
+CustomerOrderBy = sort_order(
+    "Customer",
+    "customers",
+    CREATED_AT="createdAt",
+    UPDATED_AT="updatedAt",
+    NAME="name",
+    EMAIL="email",
+)
 
 
 @strawberry.input

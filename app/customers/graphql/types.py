@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from bson import ObjectId
@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
 OrderType = Annotated["Order", strawberry.lazy("app.orders.graphql.types")]
 OrderFilterType = Annotated["OrderFilter", strawberry.lazy("app.orders.graphql.inputs")]
-OrderOrderByType = Annotated["OrderOrderBy", strawberry.lazy("app.orders.graphql.inputs")]
+OrderOrderByType: Any = Annotated["OrderOrderBy", strawberry.lazy("app.orders.graphql.inputs")]
 TicketType = Annotated["Ticket", strawberry.lazy("app.tickets.graphql.types")]
 TicketFilterType = Annotated["TicketFilter", strawberry.lazy("app.tickets.graphql.inputs")]
-TicketOrderByType = Annotated["TicketOrderBy", strawberry.lazy("app.tickets.graphql.inputs")]
+TicketOrderByType: Any = Annotated["TicketOrderBy", strawberry.lazy("app.tickets.graphql.inputs")]
 
 
 @strawberry.type

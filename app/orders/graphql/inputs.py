@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 from bson import ObjectId
 
 from app.core.errors import FieldError, InputError
-from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder
+from app.graphql.inputs import DateTimeFilter, QueryBuilder, sort_order
 from app.graphql.relay import decode_id_or_raise, decode_input_id
 from app.orders.graphql.enums import OrderStatus
 from app.orders.service import OrderLine
 
-
-@strawberry.enum(description="Fields orders can be sorted by.")
-class OrderOrderField(Enum):
-    PLACED_AT = "placedAt"
-    TOTAL = "total"
-    NUMBER = "number"
-
-
-@strawberry.input
-class OrderOrderBy(OrderBy[OrderOrderField]): ...
+OrderOrderBy = sort_order("Order", "orders", PLACED_AT="placedAt", TOTAL="total", NUMBER="number")
 
 
 @strawberry.input(description="Filters on orders; all given conditions must hold.")

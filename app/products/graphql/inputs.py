@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import strawberry
 
-from app.graphql.inputs import OrderBy, QueryBuilder, StringFilter
+from app.graphql.inputs import QueryBuilder, StringFilter, sort_order
 from app.graphql.mutations import provided
 
-
-@strawberry.enum(description="Fields products can be sorted by.")
-class ProductOrderField(Enum):
-    CREATED_AT = "createdAt"
-    NAME = "name"
-    SKU = "sku"
-    PRICE = "price"
-
-
-@strawberry.input
-class ProductOrderBy(OrderBy[ProductOrderField]): ...
+ProductOrderBy = sort_order(
+    "Product", "products", CREATED_AT="createdAt", NAME="name", SKU="sku", PRICE="price"
+)
 
 
 @strawberry.input(description="Filters on products; all given conditions must hold.")

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
 
-from app.graphql.inputs import DateTimeFilter, OrderBy, QueryBuilder, TagFilter
+from app.graphql.inputs import DateTimeFilter, QueryBuilder, TagFilter, sort_order
 from app.graphql.relay import decode_id_or_raise
 from app.tickets.graphql.enums import Channel, Sentiment, TicketPriority, TicketStatus, TicketType
 
-
-@strawberry.enum(description="Fields tickets can be sorted by.")
-class TicketOrderField(Enum):
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    PRIORITY = "priorityRank"
-
-
-@strawberry.input
-class TicketOrderBy(OrderBy[TicketOrderField]): ...
+TicketOrderBy = sort_order(
+    "Ticket", "tickets", CREATED_AT="createdAt", UPDATED_AT="updatedAt", PRIORITY="priorityRank"
+)
 
 
 @strawberry.input(description="Filters on tickets; all given conditions must hold.")
