@@ -4,11 +4,14 @@ append successful changes to the audit trail. ``Mutations`` says it once per obj
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import logging
+import types
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+import strawberry
 from bson import ObjectId
 from strawberry.types.unset import UNSET
 
@@ -18,6 +21,8 @@ from app.core.errors import InputError
 from app.core.idempotency import IdempotencyRepository, once
 from app.core.repository import Repository
 from app.graphql.context import BuiltFromDatabase, Info
+from app.graphql.payloads import payload
+from app.graphql.permissions import allow
 from app.graphql.relay import InvalidGlobalId, decode_id, decode_input_id, encode_id, load_document
 from app.graphql.types import UserError
 
@@ -87,6 +92,14 @@ async def run_mutation[P, N](
     return payload(**{field: to_node(document), "user_errors": [], **extra})
 
 
+class Editable(BuiltFromDatabase, Protocol):
+    """A service that creates and updates objects from the fields a client sent."""
+
+    async def create(self, values: dict[str, Any]) -> Document: ...
+
+    async def update(self, object_id: ObjectId, values: dict[str, Any]) -> Document: ...
+
+
 @dataclass(frozen=True)
 class Mutations[S: BuiltFromDatabase, N]:
     """The mutations of one object type: the payload field that carries it, how a document
@@ -148,6 +161,63 @@ class Mutations[S: BuiltFromDatabase, N]:
             target=target,
             idempotency=idempotency,
         )
+
+    def create_and_update[E: Editable](
+        self: Mutations[E, N],
+        node: Any,
+        inputs: tuple[type, type],
+        values: Callable[[Any], dict[str, Any]],
+        *,
+        roles: frozenset[Any],
+    ) -> tuple[Any, Any]:
+        """``create<Type>(input:)`` and ``update<Type>(id:, input:)`` for ``roles``, with their
+        payloads of ``node``: the service's ``create(values(input))`` and
+        ``update(object_id, values(input))``. ``inputs`` are the create and update inputs."""
+        create_input, update_input = inputs
+        create_payload: type = payload(self.field, node)(
+            types.new_class(f"Create{self.type_name}Payload")
+        )
+        update_payload: type = payload(self.field, node)(
+            types.new_class(f"Update{self.type_name}Payload")
+        )
+
+        async def create_one(root: Any, info: Info, input: Any) -> Any:
+            return await self.create(
+                info, create_payload, lambda service: service.create(values(input))
+            )
+
+        async def update_one(root: Any, info: Info, id: str, input: Any) -> Any:
+            def change(service: E, object_id: ObjectId) -> Awaitable[Document]:
+                return service.update(object_id, values(input))
+
+            return await self.change(info, update_payload, id, change)
+
+        return (
+            _mutation(create_one, {"input": create_input}, create_payload, roles),
+            _mutation(
+                update_one, {"id": strawberry.ID, "input": update_input}, update_payload, roles
+            ),
+        )
+
+
+def _mutation(
+    resolve: Callable[..., Awaitable[Any]],
+    arguments: dict[str, Any],
+    payload: Any,
+    roles: frozenset[Any],
+) -> Any:
+    """A mutation field of ``resolve``, with these argument types, returning ``payload``."""
+    parameters = [
+        inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
+        *(
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind)
+            for name, kind in arguments.items()
+        ),
+    ]
+    resolve.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
+    resolve.__annotations__ = {**arguments, "info": Info, "return": payload}
+    return strawberry.mutation(resolver=resolve, extensions=[allow(roles)])
 
 
 async def _audit(info: Info, type_name: str, before: Document | None, after: Document) -> None:

@@ -20,14 +20,6 @@ CUSTOMERS = Mutations(
 
 
 @payload("customer", Customer)
-class CreateCustomerPayload: ...
-
-
-@payload("customer", Customer)
-class UpdateCustomerPayload: ...
-
-
-@payload("customer", Customer)
 class ArchiveCustomerPayload: ...
 
 
@@ -37,24 +29,9 @@ class RestoreCustomerPayload: ...
 
 @strawberry.type
 class CustomerMutation:
-    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
-    async def create_customer(
-        self, info: Info, input: CreateCustomerInput
-    ) -> CreateCustomerPayload:
-        return await CUSTOMERS.create(
-            info, CreateCustomerPayload, lambda s: s.create(customer_values(input))
-        )
-
-    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
-    async def update_customer(
-        self, info: Info, id: strawberry.ID, input: UpdateCustomerInput
-    ) -> UpdateCustomerPayload:
-        return await CUSTOMERS.change(
-            info,
-            UpdateCustomerPayload,
-            id,
-            lambda s, object_id: s.update(object_id, customer_values(input)),
-        )
+    create_customer, update_customer = CUSTOMERS.create_and_update(
+        Customer, (CreateCustomerInput, UpdateCustomerInput), customer_values, roles=CRM_WRITERS
+    )
 
     @strawberry.mutation(
         description="Hide the customer from lists; nothing is deleted.",
