@@ -15,7 +15,13 @@ from app.customers.models import LifecycleStage, new_customer
 from app.demo.texts import AGENT_REPLIES, CHINESE, ENGLISH, TicketText
 from app.orders.models import OrderStatus, new_order
 from app.products.models import new_product
-from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType, new_ticket
+from app.tickets.models import (
+    Channel,
+    TicketDraft,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+)
 
 Document = dict[str, Any]
 
@@ -257,19 +263,21 @@ class Generator:
         channel = self.rng.choice(list(Channel))
         assignee = self.rng.choice(["alex", "bo", "chen", "dana"]) if messages else None
         status_done = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        draft = TicketDraft(
+            customer["_id"],
+            TicketType(kind),
+            channel,
+            subject.format(**fill),
+            body.format(**fill),
+            order_id=order["_id"] if order and "{order}" in subject + body else None,
+            priority=priority,
+            created_at=created,
+        )
         return {
             "_id": ticket_id,
-            **new_ticket(
+            **draft.to_document(
                 number="",  # numbered in createdAt order once all are made
-                customer_id=customer["_id"],
-                order_id=order["_id"] if order and "{order}" in subject + body else None,
-                type=TicketType(kind),
-                channel=channel,
-                subject=subject.format(**fill),
-                body=body.format(**fill),
                 status=status,
-                priority=priority,
-                created_at=created,
                 now=messages[-1]["at"] if messages else created,
                 messages=messages,
                 assignee=assignee,

@@ -27,7 +27,13 @@ from app.orders.models import OrderStatus, new_order, order_total
 from app.orders.service import MAX_ITEMS, MAX_QUANTITY, TOTAL_TOO_LARGE
 from app.products.models import new_product
 from app.products.service import ProductService
-from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType, new_ticket
+from app.tickets.models import (
+    Channel,
+    TicketDraft,
+    TicketPriority,
+    TicketStatus,
+    TicketType,
+)
 from app.tickets.service import MAX_BODY
 
 Upsert = tuple[Any, Document, Document]
@@ -217,19 +223,16 @@ def ticket_row(row: Row, customers: dict[str, Any], orders: dict[str, Document])
     status = as_enum(row, "status", TicketStatus) or TicketStatus.NEW
     now = datetime.now(UTC)
     created = as_datetime(row, "createdAt") or now
-    document = new_ticket(
+    priority = as_enum(row, "priority", TicketPriority) or TicketPriority.NORMAL
+    draft = TicketDraft(
+        customer_id, kind, channel, subject or "", body or "", order_id, priority, created
+    )
+    resolved = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    document = draft.to_document(
         number=key,
-        customer_id=customer_id,
-        order_id=order_id,
-        type=kind,
-        channel=channel,
-        subject=subject or "",
-        body=body or "",
         status=status,
-        priority=as_enum(row, "priority", TicketPriority) or TicketPriority.NORMAL,
-        created_at=created,
         now=now,
-        resolved_at=created if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) else None,
+        resolved_at=created if resolved else None,
     )
     # What the row says, and tagPending: new or changed text goes to the automatic tagger.
     given = (

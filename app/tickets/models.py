@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -65,41 +66,48 @@ UNTAGGED: dict[str, Any] = {
 }
 
 
-def new_ticket(
-    *,
-    number: str,
-    customer_id: ObjectId,
-    order_id: ObjectId | None,
-    type: TicketType,
-    channel: Channel,
-    subject: str,
-    body: str,
-    status: TicketStatus,
-    priority: TicketPriority,
-    created_at: datetime,
-    now: datetime,
-    messages: Sequence[Document] = (),
-    assignee: str | None = None,
-    first_response_at: datetime | None = None,
-    resolved_at: datetime | None = None,
-) -> Document:
-    """A ticket as stored; untagged, waiting for the automatic tagger."""
-    return {
-        "number": number,
-        "customerId": customer_id,
-        "orderId": order_id,
-        "type": type.value,
-        "channel": channel.value,
-        "subject": subject,
-        "body": body,
-        "status": status.value,
-        "priority": priority.value,
-        "priorityRank": PRIORITY_RANK[priority],
-        "assignee": assignee,
-        "messages": list(messages),
-        **UNTAGGED,
-        "createdAt": created_at,
-        "updatedAt": now,
-        "firstResponseAt": first_response_at,
-        "resolvedAt": resolved_at,
-    }
+@dataclass(frozen=True)
+class TicketDraft:
+    """What opens a ticket: whose it is, what it is about, and what they wrote."""
+
+    customer_id: ObjectId
+    type: TicketType
+    channel: Channel
+    subject: str
+    body: str
+    order_id: ObjectId | None = None
+    priority: TicketPriority = TicketPriority.NORMAL
+    created_at: datetime | None = None
+
+    def to_document(
+        self,
+        *,
+        number: str,
+        status: TicketStatus,
+        now: datetime,
+        messages: Sequence[Document] = (),
+        assignee: str | None = None,
+        first_response_at: datetime | None = None,
+        resolved_at: datetime | None = None,
+    ) -> Document:
+        """The ticket as stored (opened at ``created_at``, or ``now``); untagged, waiting for
+        the automatic tagger."""
+        return {
+            "number": number,
+            "customerId": self.customer_id,
+            "orderId": self.order_id,
+            "type": self.type.value,
+            "channel": self.channel.value,
+            "subject": self.subject,
+            "body": self.body,
+            "status": status.value,
+            "priority": self.priority.value,
+            "priorityRank": PRIORITY_RANK[self.priority],
+            "assignee": assignee,
+            "messages": list(messages),
+            **UNTAGGED,
+            "createdAt": self.created_at or now,
+            "updatedAt": now,
+            "firstResponseAt": first_response_at,
+            "resolvedAt": resolved_at,
+        }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,11 +18,8 @@ from app.orders.repository import OrderRepository
 from app.tickets.models import (
     PRIORITY_RANK,
     TRANSITIONS,
-    Channel,
-    TicketPriority,
+    TicketDraft,
     TicketStatus,
-    TicketType,
-    new_ticket,
 )
 from app.tickets.repository import TicketRepository
 
@@ -40,43 +38,23 @@ class TicketService:
         self.orders = OrderRepository(db)
         self.counters = CounterRepository(db)
 
-    async def create(
-        self,
-        *,
-        customer_id: ObjectId,
-        order_id: ObjectId | None,
-        type: TicketType,
-        channel: Channel,
-        subject: str,
-        body: str,
-        priority: TicketPriority | None,
-        created_at: datetime | None = None,
-    ) -> Document:
+    async def create(self, draft: TicketDraft) -> Document:
         check = Checker()
-        subject_text = check.text("subject", subject, required=True)
-        body_text = check.text("body", body, required=True, max_length=MAX_BODY)
-        if await self.customers.get(customer_id) is None:
+        subject = check.text("subject", draft.subject, required=True)
+        body = check.text("body", draft.body, required=True, max_length=MAX_BODY)
+        if await self.customers.get(draft.customer_id) is None:
             check.add("customerId", ErrorCode.NOT_FOUND, "No customer has this ID.")
-        if order_id is not None:
-            order = await self.orders.get(order_id)
+        if draft.order_id is not None:
+            order = await self.orders.get(draft.order_id)
             if order is None:
                 check.add("orderId", ErrorCode.NOT_FOUND, "No order has this ID.")
-            elif order["customerId"] != customer_id:
+            elif order["customerId"] != draft.customer_id:
                 check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")
         check.raise_if_any()
-        now = datetime.now(UTC)
-        document = new_ticket(
+        document = replace(draft, subject=subject or "", body=body or "").to_document(
             number=await self.counters.next_number("tickets", "TK"),
-            customer_id=customer_id,
-            order_id=order_id,
-            type=type,
-            channel=channel,
-            subject=subject_text or "",
-            body=body_text or "",
             status=TicketStatus.NEW,
-            priority=priority or TicketPriority.NORMAL,
-            created_at=created_at or now,
-            now=now,
+            now=datetime.now(UTC),
         )
         return await self.tickets.insert(document)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from app.tickets.models import Channel, TicketType
+from app.tickets.models import Channel, TicketDraft, TicketType
 from app.tickets.service import TicketService
 from tests import factories
 from tests.conftest import GraphQLClient, run_job
@@ -70,16 +70,10 @@ def terms(suggestion: dict[str, Any], language: str) -> list[str]:
 
 
 async def ticket_at(gql: GraphQLClient, customer: str, text: str, at: datetime) -> ObjectId:
-    ticket = await TicketService(gql.database.db).create(
-        customer_id=ObjectId(customer),
-        order_id=None,
-        type=TicketType.FEEDBACK,
-        channel=Channel.EMAIL,
-        subject=text,
-        body=text,
-        priority=None,
-        created_at=at,
+    draft = TicketDraft(
+        ObjectId(customer), TicketType.FEEDBACK, Channel.EMAIL, text, text, created_at=at
     )
+    ticket = await TicketService(gql.database.db).create(draft)
     ticket_id: ObjectId = ticket["_id"]
     return ticket_id
 

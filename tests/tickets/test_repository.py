@@ -9,26 +9,17 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from app.core.db import Database
-from app.tickets.models import Channel, TicketPriority, TicketStatus, TicketType, new_ticket
+from app.tickets.models import Channel, TicketDraft, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def ticket(number: int, status: TicketStatus = TicketStatus.OPEN) -> dict[str, object]:
-    return new_ticket(
-        number=f"TK-{number}",
-        customer_id=ObjectId(),
-        order_id=None,
-        type=TicketType.COMPLAINT,
-        channel=Channel.EMAIL,
-        subject="Late parcel",
-        body="Where is it?",
-        status=status,
-        priority=TicketPriority.NORMAL,
-        created_at=NOW,
-        now=NOW,
+    draft = TicketDraft(
+        ObjectId(), TicketType.COMPLAINT, Channel.EMAIL, "Late parcel", "Where is it?"
     )
+    return draft.to_document(number=f"TK-{number}", status=status, now=NOW)
 
 
 def message(author: str) -> dict[str, object]:

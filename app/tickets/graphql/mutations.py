@@ -13,7 +13,7 @@ from app.graphql.permissions import TICKET_WRITERS, allow
 from app.graphql.relay import decode_input_id
 from app.tickets.graphql.inputs import CreateTicketInput, TicketMessageInput, UpdateTicketInput
 from app.tickets.graphql.types import Ticket
-from app.tickets.models import TYPE_NAME
+from app.tickets.models import TYPE_NAME, TicketDraft, TicketPriority
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService
 
@@ -41,15 +41,16 @@ class TicketMutation:
             order_id = (
                 decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
             )
-            return await service.create(
-                customer_id=customer_id,
+            draft = TicketDraft(
+                customer_id,
+                input.type,
+                input.channel,
+                input.subject,
+                input.body,
                 order_id=order_id,
-                type=input.type,
-                channel=input.channel,
-                subject=input.subject,
-                body=input.body,
-                priority=input.priority,
+                priority=input.priority or TicketPriority.NORMAL,
             )
+            return await service.create(draft)
 
         key = Idempotent(input.idempotency_key, request_params(input))
         return await TICKETS.create(info, CreateTicketPayload, create, idempotency=key)
