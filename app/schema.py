@@ -28,6 +28,7 @@ from app.customers.graphql.queries import CustomerQuery
 from app.customers.graphql.types import Customer
 from app.graphql.context import Info
 from app.graphql.errors import client_error
+from app.graphql.execution import Executor
 from app.graphql.limits import is_unexpected, protective_extensions
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import Node, resolve_node
@@ -141,4 +142,5 @@ def create_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=protective_extensions(settings),
+        execution_context_class=Executor,
     )
