@@ -23,8 +23,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from app.asgi import create_app
+    from app.core import heap
 
     app = create_app(settings, seed_if_empty=args.seed_if_empty)
+    heap.settle()
     # Requests in flight get a few seconds to finish on SIGTERM (subscriptions never would).
     uvicorn.run(
         app,

@@ -136,12 +136,13 @@ def serve(kind: str, port: int, profile: str) -> None:
         app = plain_app(os.environ["CRM_MONGODB_URL"], os.environ["CRM_DATABASE"])
     else:
         from app.asgi import create_app
-        from app.core import logs
+        from app.core import heap, logs
         from app.core.settings import Settings
 
         settings = Settings()
         logs.configure(settings.log_format, settings.log_level)
         app = create_app(settings)
+        heap.settle()  # as `crm serve` does
     profiler = cProfile.Profile()
     if profile:  # uvicorn re-raises SIGTERM once shut down: let it return, to write the stats
         signal.signal(signal.SIGTERM, lambda *_: None)
