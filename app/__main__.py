@@ -48,6 +48,8 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _with_database[T](settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``action`` on a connected database with every index in place."""
+    from app.inventory.repository import WarehouseRepository
+    from app.inventory.service import default_warehouse
     from app.repositories import REPOSITORIES
     from app.tagging.repository import TagRepository
 
@@ -55,6 +57,7 @@ async def _with_database[T](settings: Settings, action: Callable[[Database], Awa
     try:
         await database.ensure_indexes(REPOSITORIES)
         await TagRepository(database.db).ensure_defaults(datetime.now(UTC))
+        await WarehouseRepository(database.db).ensure(default_warehouse(datetime.now(UTC)))
         return await action(database)
     finally:
         await database.close()
@@ -113,6 +116,7 @@ def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
 
+    from app.inventory.recovery import StockRecovery
     from app.jobs.worker import Worker, stop_within
     from app.schema import HANDLERS
     from app.tagging.auto import AutoTagger
@@ -124,7 +128,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(signum, stop.set)
         worker = Worker(database.db, settings, HANDLERS, concurrency=args.concurrency)
         tagger = AutoTagger(database.db, settings)
-        tasks = [asyncio.create_task(worker.run(stop)), asyncio.create_task(tagger.run(stop))]
+        sweep = StockRecovery(database.db)
+        tasks = [asyncio.create_task(part.run(stop)) for part in (worker, tagger, sweep)]
         await stop.wait()
         await stop_within(tasks)
 

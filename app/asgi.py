@@ -30,6 +30,9 @@ from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
+from app.inventory.recovery import StockRecovery
+from app.inventory.repository import WarehouseRepository
+from app.inventory.service import default_warehouse
 from app.jobs.worker import Worker, stop_within
 from app.middleware import BodySizeLimit, RequestContext, UploadPreflight
 from app.repositories import REPOSITORIES
@@ -166,6 +169,7 @@ def create_app(
             log.warning(
                 "development mode on %s: callers without credentials act as ADMIN", settings.host
             )
+        await WarehouseRepository(db.db).ensure(default_warehouse(datetime.now(UTC)))
         if await TagRepository(db.db).ensure_defaults(datetime.now(UTC)):
             log.info("loaded the default feedback taxonomy")
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
@@ -181,6 +185,7 @@ def create_app(
         if settings.embedded_worker:
             tasks.append(asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop)))
             tasks.append(asyncio.create_task(AutoTagger(db.db, settings).run(stop)))
+            tasks.append(asyncio.create_task(StockRecovery(db.db).run(stop)))
         try:
             yield
         finally:

@@ -13,6 +13,13 @@ from app.core.counters import CounterRepository
 from app.core.idempotency import IdempotencyRepository
 from app.customers.repository import CustomerRepository
 from app.imports.files import ImportFiles
+from app.inventory.repository import (
+    FulfilmentRepository,
+    StockLevelRepository,
+    StockLotRepository,
+    StockMoveRepository,
+    WarehouseRepository,
+)
 from app.jobs.repository import JobRepository
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
@@ -37,4 +44,9 @@ REPOSITORIES = (
     ExampleRepository,
     ImportFiles,
     IdempotencyRepository,
+    WarehouseRepository,
+    StockLevelRepository,
+    StockLotRepository,
+    StockMoveRepository,
+    FulfilmentRepository,
 )

@@ -34,6 +34,9 @@ from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import Node, resolve_node
 from app.imports.graphql.mutations import ImportMutation
 from app.imports.graphql.types import ImportResult
+from app.inventory.graphql.mutations import InventoryMutation
+from app.inventory.graphql.queries import InventoryQuery
+from app.inventory.graphql.types import Fulfilment, StockMove, Warehouse
 from app.jobs.graphql.mutations import JobMutation
 from app.jobs.graphql.queries import JobQuery, JobSubscription
 from app.jobs.graphql.types import Job
@@ -75,6 +78,7 @@ class Query(
     JobQuery,
     SegmentationQuery,
     TaggingQuery,
+    InventoryQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -101,6 +105,7 @@ class Mutation(
     CustomerMutation,
     ProductMutation,
     OrderMutation,
+    InventoryMutation,
     TicketMutation,
     JobMutation,
     SegmentationMutation,
@@ -132,6 +137,7 @@ class Schema(strawberry.Schema):
 # Node implementations, listed so that each is in the schema even where no field names it.
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
+    Warehouse, StockMove, Fulfilment,
 ]  # fmt: skip
 
 

@@ -45,12 +45,22 @@ class OrderRepository(Repository):
         return {doc["number"]: doc for doc in found}
 
     async def change_status(
-        self, order_id: ObjectId, current: str, new: str, entry: dict[str, Any], now: datetime
+        self,
+        order_id: ObjectId,
+        current: str,
+        new: str,
+        entry: dict[str, Any],
+        now: datetime,
+        changes: dict[str, Any] | None = None,
     ) -> Document | None:
-        """Move the order from ``current`` to ``new`` unless someone else moved it first."""
+        """Move the order from ``current`` to ``new`` (setting ``changes`` too) unless someone
+        else moved it first."""
         return await self.collection.find_one_and_update(
             {"_id": order_id, "status": current},
-            {"$set": {"status": new, "updatedAt": now}, "$push": {"statusHistory": entry}},
+            {
+                "$set": {**(changes or {}), "status": new, "updatedAt": now},
+                "$push": {"statusHistory": entry},
+            },
             return_document=ReturnDocument.AFTER,
         )
 

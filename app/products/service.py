@@ -14,6 +14,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.money import MoneyError, check_currency, to_minor
 from app.core.validation import Checker
+from app.inventory.models import CostingMethod
 from app.products.models import new_product
 from app.products.repository import ProductRepository
 
@@ -54,6 +55,21 @@ class ProductService:
         if creating or "active" in values:
             active = values.get("active")
             fields["active"] = True if active is None else bool(active)
+        if creating or "track_inventory" in values:
+            fields["trackInventory"] = bool(values.get("track_inventory"))
+        if creating or "costing_method" in values:
+            method = values.get("costing_method") or CostingMethod.FIFO
+            fields["costingMethod"] = method.value
+        moved = (
+            current is not None
+            and fields.get("currency", current["currency"]) != current["currency"]
+        )
+        if moved and current is not None and current.get("trackInventory"):
+            check.add(
+                "currency",
+                ErrorCode.INVALID,
+                f"The product's stock is costed in {current['currency']}; it cannot change.",
+            )
         check.raise_if_any()
         return fields
 

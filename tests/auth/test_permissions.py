@@ -37,9 +37,12 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "customer", "customers", "product", "products", "order",
             "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
             "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
-            "tags", "taggerModels", "feedbackSummary",
+            "tags", "taggerModels", "feedbackSummary", "warehouses", "stockLevels",
+            "inventoryValuation", "reorderSuggestions",
         )
     },
+    ("Query", "stockMoves"): TICKET_WRITE,  # the ledger and the queue: not for analysts
+    ("Query", "fulfilments"): TICKET_WRITE,
     ("Subscription", "jobProgress"): EVERYONE,
     ("Query", "customerByEmail"): frozenset({A, M, G}),  # not analysts: emails are masked
     ("Query", "apiKeys"): ADMIN,
@@ -50,11 +53,16 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "createCustomer", "updateCustomer", "archiveCustomer", "restoreCustomer",
             "createProduct", "updateProduct", "createOrder", "updateOrderStatus",
             "createTag", "updateTag", "archiveTag", "startTaggerTraining", "startFeedbackTagging",
+            "createWarehouse", "receiveStock", "adjustStock", "transferStock", "setReorderRule",
+            "setFulfilmentPriority",
         )
     },
     **{
         ("Mutation", name): TICKET_WRITE
-        for name in ("createTicket", "updateTicket", "addTicketMessage", "setTicketTags")
+        for name in (
+            "createTicket", "updateTicket", "addTicketMessage", "setTicketTags",
+            "claimNextFulfilment", "completeFulfilment", "holdFulfilment", "releaseFulfilment",
+        )
     },
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,

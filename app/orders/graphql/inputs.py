@@ -43,6 +43,9 @@ class CreateOrderInput:
     customer_id: strawberry.ID
     items: list[OrderItemInput]
     placed_at: datetime | None = None
+    warehouse_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Where tracked items are reserved; default MAIN."
+    )
     idempotency_key: str | None = strawberry.field(
         default=None, description="Your key for this request: a retry with it creates nothing new."
     )

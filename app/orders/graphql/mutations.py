@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from bson import ObjectId
 
@@ -11,6 +13,7 @@ from app.graphql.inputs import as_utc
 from app.graphql.mutations import Idempotent, Mutations, request_params
 from app.graphql.payloads import payload
 from app.graphql.permissions import CRM_WRITERS, allow
+from app.graphql.relay import decode_input_id
 from app.orders.graphql.enums import OrderStatus
 from app.orders.graphql.inputs import CreateOrderInput
 from app.orders.graphql.types import Order
@@ -40,16 +43,38 @@ class OrderMutation:
         async def create(service: OrderService) -> Document:
             customer_id, lines = input.decoded()
             placed_at = as_utc(input.placed_at) if input.placed_at else None
-            return await service.create(customer_id, lines, placed_at)
+            warehouse_id = (
+                decode_input_id(input.warehouse_id, "Warehouse", "warehouseId")
+                if input.warehouse_id
+                else None
+            )
+            return await service.create(customer_id, lines, placed_at, warehouse_id)
 
         key = Idempotent(input.idempotency_key, request_params(input))
         return await ORDERS.create(info, CreateOrderPayload, create, idempotency=key)
 
-    @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
+    @strawberry.mutation(
+        description="Move an order on; its tracked stock follows (see the README).",
+        extensions=[allow(CRM_WRITERS)],
+    )
     async def update_order_status(
-        self, info: Info, id: strawberry.ID, status: OrderStatus, note: str | None = None
+        self,
+        info: Info,
+        id: strawberry.ID,
+        status: OrderStatus,
+        note: str | None = None,
+        restock: Annotated[
+            bool,
+            strawberry.argument(
+                description="REFUNDED after delivery: the goods come back to stock."
+            ),
+        ] = True,
     ) -> UpdateOrderStatusPayload:
+        actor = (await info.context.require_principal()).name
+
         async def update(service: OrderService, object_id: ObjectId) -> Document:
-            return await service.update_status(object_id, status, note)
+            return await service.update_status(
+                object_id, status, note, restock=restock, actor=actor
+            )
 
         return await ORDERS.change(info, UpdateOrderStatusPayload, id, update)

@@ -28,6 +28,10 @@ class OrderItem:
     quantity: int
     unit_price: Money
     line_total: Money
+    cost: Money | None = strawberry.field(
+        description="What the units cost (by the product's costing method); null until the "
+        "line ships, and for untracked products."
+    )
     product_id: strawberry.Private[ObjectId]
 
     @strawberry.field
@@ -53,6 +57,7 @@ def _items(root: Order) -> list[OrderItem]:
             quantity=item["quantity"],
             unit_price=Money.of(item["unitPrice"], currency),
             line_total=Money.of(item["unitPrice"] * item["quantity"], currency),
+            cost=Money.of(item["cost"], currency) if "cost" in item else None,
             product_id=item["productId"],
         )
         for item in root.document["items"]
@@ -87,6 +92,17 @@ class Order(Node):
             document=doc,
             **copied(doc, "number", "customer_id", "placed_at"),
         )
+
+    @strawberry.field(
+        description="Revenue minus cost of the lines with a cost (tracked products); null "
+        "until the order ships."
+    )
+    def gross_margin(self) -> Money | None:
+        costed = [item for item in self.document["items"] if "cost" in item]
+        if not costed:
+            return None
+        margin = sum(item["unitPrice"] * item["quantity"] - item["cost"] for item in costed)
+        return Money.of(margin, self.document["currency"])
 
     @strawberry.field
     async def customer(

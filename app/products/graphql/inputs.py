@@ -9,6 +9,7 @@ import strawberry
 
 from app.graphql.inputs import QueryBuilder, StringFilter, sort_order
 from app.graphql.mutations import provided
+from app.inventory.graphql.enums import CostingMethod
 
 ProductOrderBy = sort_order(
     "Product", "products", CREATED_AT="createdAt", NAME="name", SKU="sku", PRICE="price"
@@ -38,6 +39,10 @@ class CreateProductInput:
     currency: str
     description: str | None = None
     active: bool | None = True
+    track_inventory: bool = strawberry.field(
+        default=False, description="Keep stock of it: orders reserve it, shipping sells it."
+    )
+    costing_method: CostingMethod = CostingMethod.FIFO
 
 
 @strawberry.input(description="Only the fields given are changed.")
@@ -48,9 +53,14 @@ class UpdateProductInput:
     price: Decimal | None = strawberry.UNSET
     currency: str | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
+    track_inventory: bool | None = strawberry.UNSET
+    costing_method: CostingMethod | None = strawberry.UNSET
 
 
-INPUT_FIELDS = ("sku", "name", "description", "price", "currency", "active")
+INPUT_FIELDS = (
+    "sku", "name", "description", "price", "currency", "active", "track_inventory",
+    "costing_method",
+)  # fmt: skip
 
 
 def product_values(input_object: CreateProductInput | UpdateProductInput) -> dict[str, Any]:

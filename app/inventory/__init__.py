@@ -1,0 +1,1 @@
+"""Stock: warehouses, levels, cost lots, the move ledger and the fulfilment queue."""
