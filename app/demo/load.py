@@ -12,6 +12,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.repository import Repository
 from app.customers.repository import CustomerRepository
 from app.demo.generate import Generator, as_of_today, public
+from app.demo.stock import stock_demo
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.tagging.jobs import train_version
@@ -37,7 +38,8 @@ async def seed(
     """Load the demo CRM into an empty store; returns how many documents of each kind."""
     if not await CustomerRepository(db).is_empty():
         raise StoreNotEmpty("the store already holds customers; demo data goes into an empty one")
-    data = Generator(seed, as_of or as_of_today()).build(customers)
+    now = as_of or as_of_today()
+    data = Generator(seed, now).build(customers)
     await tag_tickets(db, data.tickets)
     plan: list[tuple[str, Repository, list[Document]]] = [
         ("products", ProductRepository(db), data.products),
@@ -56,7 +58,10 @@ async def seed(
     counters = CounterRepository(db)
     await counters.raise_to("orders", len(data.orders))
     await counters.raise_to("tickets", len(data.tickets))
-    return {name: len(documents) for name, _, documents in plan}
+    counts = {name: len(documents) for name, _, documents in plan}
+    made = await stock_demo(db, data.products, data.customers, seed, now)
+    counts["orders"] += made["paid orders"]
+    return {**counts, **made}
 
 
 async def tag_tickets(db: MongoDatabase, tickets: list[Document]) -> None:

@@ -67,6 +67,14 @@ async def test_seed_loads_a_browsable_crm_and_refuses_a_second_time(
     # New orders continue the numbering after the seeded ones.
     number = (await database.db.counters.find_one({"_id": "orders"}) or {}).get("value")
     assert number == counts["orders"]
+    stock = await gql("""{ warehouses { code } fulfilments(filter: {status: QUEUED}) { totalCount }
+        stockMoves(filter: {kind: SALE}) { totalCount }
+        inventoryValuation { totals { amount currency } } }""")
+    assert [w["code"] for w in stock["warehouses"]] == ["EAST", "MAIN"]
+    assert counts["receipts"] > 12
+    assert stock["fulfilments"]["totalCount"] == counts["paid orders"] - 4  # 4 shipped
+    assert stock["stockMoves"]["totalCount"] >= 4
+    assert stock["inventoryValuation"]["totals"][0]["currency"] == "USD"
     with pytest.raises(StoreNotEmpty):
         await seed(database.db, customers=12, seed=1, progress=False)
 
