@@ -184,7 +184,7 @@ def connection_field(
     node: Any,
     repository: type[Repository],
     *,
-    to_node: Callable[[Document], Any] | str,
+    to_node: Callable[[Document], Any] | str | None = None,
     filter: Any = None,
     order_by: Any = None,
     search: bool = False,
@@ -198,13 +198,20 @@ def connection_field(
     """A connection field of ``node`` (a type, or a lazy annotation) over ``repository``.
 
     ``to_node`` turns a document into the node: a function, or a node type's name (for
-    types of another domain, looked up in the node registry). ``parent`` makes a nested list:
+    types of another domain, looked up in the node registry); by default the node type's
+    ``from_document``. ``parent`` makes a nested list:
     the children's field holding the parent's ``object_id``. Without ``orderBy``, the list
     comes in the repository's ``list_order``. ``source`` may hand a root list
     to another source for some arguments (a segment's customers); ``check`` may refuse some
     arguments for some callers. ``roles`` declares who may call a root field.
     """
-    convert = node_of(to_node) if isinstance(to_node, str) else to_node
+    convert = (
+        node.from_document
+        if to_node is None
+        else node_of(to_node)
+        if isinstance(to_node, str)
+        else to_node
+    )
     fixed = base_query or {}
     # No filter given means the filter's defaults (archived customers stay out, say); a
     # filter named lazily (another domain's) has none worth applying.

@@ -84,7 +84,7 @@ def new_level(product: Document, warehouse_id: ObjectId) -> Document:
         "seq": 0,  # moves applied
         "pending": None,  # the move being applied, if any
         "lastMoveAt": None,
-        "holds": [],  # reservations: [{orderId, quantity, at}]
+        "holds": [],  # reservations: [{orderId, quantity, at}]; oldestHoldAt set with them
         "reorderRule": None,
     }
 

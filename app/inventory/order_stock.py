@@ -12,7 +12,7 @@ from bson import ObjectId
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, FieldError, InputError
 from app.inventory.ledger import Ledger
-from app.inventory.models import MoveState, StockMoveKind, new_level, new_move
+from app.inventory.models import MoveState, StockMoveKind, level_id, new_move
 from app.inventory.repository import StockLevelRepository, StockMoveRepository
 from app.inventory.service import RECOVERY_BATCH, costing, record, utc_now
 from app.orders.models import OrderStatus
@@ -51,16 +51,13 @@ class OrderStock:
         held: list[tuple[str, int]] = []
         now = utc_now()
         for product_id, units in tracked_lines(items).items():
-            level = await self.levels.ensure(
-                new_level({"_id": product_id, "currency": _currency(items, product_id)},
-                          warehouse["_id"])
-            )  # fmt: skip
-            if await self.levels.reserve(level["_id"], order_id, units, now):
-                held.append((level["_id"], units))
+            level = level_id(product_id, warehouse["_id"])  # none yet: nothing is available
+            if await self.levels.reserve(level, order_id, units, now):
+                held.append((level, units))
                 continue
-            for level_id, quantity in held:
-                await self.levels.release(level_id, order_id, quantity)
-            current = await self.levels.get(level["_id"])
+            for reserved, quantity in held:
+                await self.levels.release(reserved, order_id, quantity)
+            current = await self.levels.of(product_id, warehouse["_id"])
             available = current["available"] if current else 0
             index = next(i for i, item in enumerate(items) if item["productId"] == product_id)
             raise InputError(
@@ -133,9 +130,5 @@ class OrderStock:
                 if order is None or order["status"] not in HOLDING:
                     await self.levels.release(level["_id"], hold["orderId"], hold["quantity"])
                     released += 1
+            await self.levels.mark_oldest(level["_id"])
         return released
-
-
-def _currency(items: Sequence[Document], product_id: ObjectId) -> str:
-    currency: str = next(item["currency"] for item in items if item["productId"] == product_id)
-    return currency

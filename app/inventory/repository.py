@@ -47,7 +47,9 @@ class StockLevelRepository(Repository):
     indexes = (
         IndexModel([("productId", ASCENDING), ("warehouseId", ASCENDING)], name="product"),
         IndexModel([("warehouseId", ASCENDING), ("productId", ASCENDING)], name="warehouse"),
-        IndexModel([("holds.at", ASCENDING)], name="holds_at"),
+        # A scalar, not an index on holds.at: a multikey index makes every write of a level
+        # (every reservation) cost as much as its holds on the embedded store.
+        IndexModel([("oldestHoldAt", ASCENDING)], name="oldest_hold"),
         IndexModel([("reorderRule.min", ASCENDING)], name="reorder_min"),
     )
 
@@ -76,6 +78,7 @@ class StockLevelRepository(Repository):
             {
                 "$inc": {"available": -quantity, "reserved": quantity},
                 "$push": {"holds": {"orderId": order_id, "quantity": quantity, "at": at}},
+                "$min": {"oldestHoldAt": at},
             },
         )
         return result.modified_count == 1
@@ -121,7 +124,28 @@ class StockLevelRepository(Repository):
         )
 
     async def stale_holds(self, before: datetime, limit: int) -> list[Document]:
-        return await self.collection.find({"holds.at": {"$lt": before}}).limit(limit).to_list()
+        """Levels holding a reservation made before ``before`` (or that did once: the mark
+        is brought up to date by ``mark_oldest``)."""
+        return (
+            await self.collection.find(
+                {"oldestHoldAt": {"$lt": before}}, sort=[("oldestHoldAt", ASCENDING)]
+            )
+            .limit(limit)
+            .to_list()
+        )
+
+    async def mark_oldest(self, level_id: str) -> None:
+        """Set the level's oldest-reservation mark from its holds, unless one came meanwhile."""
+        level = await self.collection.find_one({"_id": level_id}, {"holds": 1})
+        if level is None:
+            return
+        holds = level["holds"]
+        change = (
+            {"$set": {"oldestHoldAt": min(hold["at"] for hold in holds)}}
+            if holds
+            else {"$unset": {"oldestHoldAt": ""}}
+        )
+        await self.collection.update_one({"_id": level_id, "holds": {"$size": len(holds)}}, change)
 
     async def all_in(self, warehouse_id: ObjectId | None) -> list[Document]:
         """Every level (of one warehouse, or all), in product order, without their holds."""
@@ -225,13 +249,6 @@ class StockMoveRepository(Repository):
 
     async def by_key(self, key: str) -> Document | None:
         return await self.collection.find_one({"key": key})
-
-    async def latest_at(self, level_id: ObjectId) -> datetime | None:
-        found = await self.collection.find_one(
-            {"levelId": level_id, "state": {"$ne": MoveState.FAILED.value}},
-            sort=[("levelId", ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)],
-        )
-        return found["at"] if found else None
 
     async def sold_since(self, since: datetime) -> list[Document]:
         """Units sold per level and day since ``since`` (demand for reorder points)."""

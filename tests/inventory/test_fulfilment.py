@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from bson import ObjectId
 
 from app.auth.roles import Role
+from app.inventory.queue import FulfilmentQueue
+from app.segmentation import models as segmentation
+from app.segmentation.repository import AssignmentRepository
 from tests import factories
 from tests.conftest import GraphQLClient
 from tests.inventory.stock import receive, status, tracked_product
@@ -93,3 +99,25 @@ async def test_hold_release_and_priority(gql: GraphQLClient) -> None:
     )
     assert released["releaseFulfilment"]["fulfilment"] == {"status": "QUEUED"}
     assert (await gql(CLAIM))["claimNextFulfilment"]["fulfilment"]["order"]["id"] == first["id"]
+
+
+async def test_priority_follows_the_customers_place_in_the_latest_segmentation(
+    gql: GraphQLClient,
+) -> None:
+    db = gql.database.db
+    run_id = ObjectId()
+    await db["segmentation_runs"].insert_one(
+        {"_id": run_id, "status": segmentation.COMPLETE, "createdAt": datetime.now(UTC),
+         "segments": [{"key": "s1", "rank": 1}, {"key": "s2", "rank": 2}]}
+    )  # fmt: skip
+    places = {"champion": ("s2", "Champions"), "top": ("s1", "Hibernating"),
+              "loyal": ("s2", "Loyal"), "other": ("s2", "At Risk")}  # fmt: skip
+    customers = {name: ObjectId() for name in [*places, "unsegmented"]}
+    await AssignmentRepository(db).insert(
+        run_id,
+        [{"customerId": customers[name], "key": key, "rfm": {"group": group}}
+         for name, (key, group) in places.items()],
+    )  # fmt: skip
+    queue = FulfilmentQueue(db)
+    priorities = {name: await queue.customer_priority(c) for name, c in customers.items()}
+    assert priorities == {"champion": 30, "top": 20, "loyal": 10, "other": 0, "unsegmented": 0}

@@ -169,9 +169,12 @@ async def test_the_sweep_releases_reservations_of_orders_never_written(gql: Grap
     [level] = await levels.collection.find({}).to_list()
     old = datetime.now(UTC) - ORPHAN_HOLD_AGE - timedelta(minutes=1)
     assert await levels.reserve(level["_id"], ObjectId(), 2, old)  # its order died unwritten
+    customer = await factories.customer(gql)
+    await factories.order(gql, customer["id"], [(product["id"], 1)])  # a live reservation
     assert await StockRecovery(gql.database.db).run_once() == 1
     after = await levels.collection.find_one({"_id": level["_id"]})
-    assert (after["available"], after["reserved"], after["holds"]) == (5, 0, [])
+    assert (after["available"], after["reserved"], len(after["holds"])) == (4, 1, 1)
+    assert after["oldestHoldAt"] == after["holds"][0]["at"]  # the sweep's mark moves on
 
 
 @pytest.mark.parametrize("field", ["receiveStock", "adjustStock"])

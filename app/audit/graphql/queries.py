@@ -16,7 +16,6 @@ class AuditQuery:
     audit_log = connection_field(
         AuditEntry,
         AuditRepository,
-        to_node=AuditEntry.from_document,
         filter=AuditLogFilter,
         roles=ADMINS,
         description="Successful mutations, newest first.",

@@ -59,7 +59,6 @@ class CustomerQuery:
     customers = connection_field(
         Customer,
         CustomerRepository,
-        to_node=Customer.from_document,
         filter=CustomerFilter,
         order_by=CustomerOrderBy,
         search=True,

@@ -37,8 +37,21 @@ class CreateWarehouseInput:
     name: str
 
 
+class StockTarget:
+    """A mutation input naming a product and, optionally, a warehouse (default MAIN)."""
+
+    product_id: strawberry.ID
+    warehouse_id: strawberry.ID | None
+
+    def target(self) -> tuple[ObjectId, ObjectId | None]:
+        return (
+            decode_input_id(self.product_id, "Product", "productId"),
+            input_id(self.warehouse_id, WAREHOUSE, "warehouseId"),
+        )
+
+
 @strawberry.input
-class ReceiveStockInput:
+class ReceiveStockInput(StockTarget):
     product_id: strawberry.ID
     quantity: int
     unit_cost: MoneyInput = strawberry.field(description="In the product's currency.")
@@ -53,7 +66,7 @@ class ReceiveStockInput:
 
 
 @strawberry.input(description="Count a difference: positive found, negative lost.")
-class AdjustStockInput:
+class AdjustStockInput(StockTarget):
     product_id: strawberry.ID
     quantity_delta: int
     reason: str
@@ -69,7 +82,7 @@ class TransferStockInput:
 
 
 @strawberry.input
-class SetReorderRuleInput:
+class SetReorderRuleInput(StockTarget):
     product_id: strawberry.ID
     warehouse_id: strawberry.ID | None = None
     min: int | None = strawberry.field(
@@ -82,21 +95,31 @@ class SetReorderRuleInput:
     lead_time_days: int = 7
 
 
-@strawberry.input(description="Stock levels; all given conditions must hold.")
-class StockLevelFilter:
+@strawberry.input
+class LocatedFilter:
+    """A product, a warehouse, or both."""
+
     product_id: strawberry.ID | None = None
     warehouse_id: strawberry.ID | None = None
-    below_reorder_point: bool | None = strawberry.field(
-        default=None, description="Levels with a reorder rule whose min available has reached."
-    )
 
-    def to_query(self) -> dict[str, Any]:
+    def located(self) -> QueryBuilder:
         query = QueryBuilder()
         _ids(
             query,
             productId=(self.product_id, "Product"),
             warehouseId=(self.warehouse_id, WAREHOUSE),
         )
+        return query
+
+
+@strawberry.input(description="Stock levels; all given conditions must hold.")
+class StockLevelFilter(LocatedFilter):
+    below_reorder_point: bool | None = strawberry.field(
+        default=None, description="Levels with a reorder rule whose min available has reached."
+    )
+
+    def to_query(self) -> dict[str, Any]:
+        query = self.located()
         if self.below_reorder_point:
             query.add("reorderRule.min", {"$ne": None})
             query.add("$expr", {"$lte": ["$available", "$reorderRule.min"]})
@@ -104,21 +127,14 @@ class StockLevelFilter:
 
 
 @strawberry.input(description="Stock moves; all given conditions must hold.")
-class StockMoveFilter:
-    product_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
+class StockMoveFilter(LocatedFilter):
     kind: StockMoveKind | None = None
     order_id: strawberry.ID | None = None
     at: DateTimeFilter | None = None
 
     def to_query(self) -> dict[str, Any]:
-        query = QueryBuilder()
-        _ids(
-            query,
-            productId=(self.product_id, "Product"),
-            warehouseId=(self.warehouse_id, WAREHOUSE),
-            orderId=(self.order_id, "Order"),
-        )
+        query = self.located()
+        _ids(query, orderId=(self.order_id, "Order"))
         if self.kind is not None:
             query.add("kind", self.kind.value)
         query.times("at", self.at)

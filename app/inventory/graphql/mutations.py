@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import strawberry
 from bson import ObjectId
@@ -65,11 +65,16 @@ async def _actor(info: Info) -> str:
     return (await info.context.require_principal()).name
 
 
-async def _stock(info: Info, action: Any, **extra: Any) -> Any:
-    """Run a stock change: the stock level it returns, audited as a StockLevel."""
-    return await run_mutation(
-        info, StockLevelPayload, "stock_level", action, StockLevel.from_document, LEVEL, **extra
-    )
+async def _stock(
+    info: Info, change: Callable[[StockService, str], Awaitable[Document]]
+) -> StockLevelPayload:
+    """Run ``change(service, actor)``: the stock level it returns, audited as a StockLevel."""
+    service, actor = info.context.get(StockService), await _actor(info)
+    payload: StockLevelPayload = await run_mutation(
+        info, StockLevelPayload, "stock_level", lambda: change(service, actor),
+        StockLevel.from_document, LEVEL,
+    )  # fmt: skip
+    return payload
 
 
 @strawberry.type
@@ -86,35 +91,22 @@ class InventoryMutation:
         description="Stock arrives at a cost: a new cost lot.", extensions=[allow(CRM_WRITERS)]
     )
     async def receive_stock(self, info: Info, input: ReceiveStockInput) -> StockLevelPayload:
-        service, actor = info.context.get(StockService), await _actor(info)
-
-        async def receive() -> Document:
-            return await service.receive(
-                decode_input_id(input.product_id, "Product", "productId"),
-                input_id(input.warehouse_id, WAREHOUSE, "warehouseId"),
-                input.quantity,
-                (input.unit_cost.amount, input.unit_cost.currency),
-                input.received(),
-                input.reference,
-                actor,
-            )
-
-        return await _stock(info, receive)  # type: ignore[no-any-return]
+        cost = (input.unit_cost.amount, input.unit_cost.currency)
+        return await _stock(
+            info,
+            lambda service, actor: service.receive(
+                *input.target(), input.quantity, cost, input.received(), input.reference, actor
+            ),
+        )
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def adjust_stock(self, info: Info, input: AdjustStockInput) -> StockLevelPayload:
-        service, actor = info.context.get(StockService), await _actor(info)
-
-        async def adjust() -> Document:
-            return await service.adjust(
-                decode_input_id(input.product_id, "Product", "productId"),
-                input_id(input.warehouse_id, WAREHOUSE, "warehouseId"),
-                input.quantity_delta,
-                input.reason,
-                actor,
-            )
-
-        return await _stock(info, adjust)  # type: ignore[no-any-return]
+        return await _stock(
+            info,
+            lambda service, actor: service.adjust(
+                *input.target(), input.quantity_delta, input.reason, actor
+            ),
+        )
 
     @strawberry.mutation(
         description="Move units between warehouses at the cost they have.",
@@ -144,18 +136,11 @@ class InventoryMutation:
 
     @strawberry.mutation(extensions=[allow(CRM_WRITERS)])
     async def set_reorder_rule(self, info: Info, input: SetReorderRuleInput) -> StockLevelPayload:
-        service = info.context.get(StockService)
         rule = {"min": input.min, "max": input.max, "multiple": input.multiple,
                 "leadTimeDays": input.lead_time_days}  # fmt: skip
-
-        async def set_rule() -> Document:
-            return await service.set_reorder_rule(
-                decode_input_id(input.product_id, "Product", "productId"),
-                input_id(input.warehouse_id, WAREHOUSE, "warehouseId"),
-                rule,
-            )
-
-        return await _stock(info, set_rule)  # type: ignore[no-any-return]
+        return await _stock(
+            info, lambda service, _: service.set_reorder_rule(*input.target(), rule)
+        )
 
     @strawberry.mutation(
         description="Take the next fulfilment of a warehouse (default MAIN): the highest "

@@ -48,7 +48,6 @@ class InventoryQuery:
     stock_levels = connection_field(
         StockLevel,
         StockLevelRepository,
-        to_node=StockLevel.from_document,
         filter=StockLevelFilter,
         roles=EVERYONE,
         description="Stock per product and warehouse.",
@@ -56,7 +55,6 @@ class InventoryQuery:
     stock_moves = connection_field(
         StockMove,
         StockMoveRepository,
-        to_node=StockMove.from_document,
         filter=StockMoveFilter,
         roles=STOCK_READERS,
         description="The stock ledger, newest first.",
@@ -64,7 +62,6 @@ class InventoryQuery:
     fulfilments = connection_field(
         Fulfilment,
         FulfilmentRepository,
-        to_node=Fulfilment.from_document,
         filter=FulfilmentFilter,
         roles=STOCK_READERS,
         description="The fulfilment queue in claim order: highest priority, then oldest.",

@@ -28,12 +28,7 @@ class JobQuery:
         return node
 
     jobs = connection_field(
-        Job,
-        JobRepository,
-        to_node=Job.from_document,
-        filter=JobFilter,
-        roles=EVERYONE,
-        description="Jobs, newest first.",
+        Job, JobRepository, filter=JobFilter, roles=EVERYONE, description="Jobs, newest first."
     )
 
 

@@ -27,10 +27,5 @@ class OrderQuery:
         return Order.from_document(doc) if doc else None
 
     orders = connection_field(
-        Order,
-        OrderRepository,
-        to_node=Order.from_document,
-        filter=OrderFilter,
-        order_by=OrderOrderBy,
-        roles=EVERYONE,
+        Order, OrderRepository, filter=OrderFilter, order_by=OrderOrderBy, roles=EVERYONE
     )

@@ -22,10 +22,5 @@ class ProductQuery:
         return node
 
     products = connection_field(
-        Product,
-        ProductRepository,
-        to_node=Product.from_document,
-        filter=ProductFilter,
-        order_by=ProductOrderBy,
-        roles=EVERYONE,
+        Product, ProductRepository, filter=ProductFilter, order_by=ProductOrderBy, roles=EVERYONE
     )

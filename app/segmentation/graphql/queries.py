@@ -26,7 +26,6 @@ class SegmentationQuery:
     segmentation_runs = connection_field(
         SegmentationRun,
         SegmentationRunRepository,
-        to_node=SegmentationRun.from_document,
         base_query={"status": COMPLETE},
         roles=EVERYONE,
         description="Complete runs, newest first.",

@@ -37,7 +37,6 @@ class TaggingQuery:
     tagger_models = connection_field(
         TaggerModel,
         TaggerModelRepository,
-        to_node=TaggerModel.from_document,
         roles=EVERYONE,
         description="Tagger versions, newest first.",
     )

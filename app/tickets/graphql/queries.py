@@ -29,7 +29,6 @@ class TicketQuery:
     tickets = connection_field(
         Ticket,
         TicketRepository,
-        to_node=Ticket.from_document,
         filter=TicketFilter,
         order_by=TicketOrderBy,
         search=True,
