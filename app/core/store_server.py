@@ -38,6 +38,11 @@ DRAIN_SECONDS = 5.0
 PARENT_CHECK_SECONDS = 0.5
 USER = "crm"
 WRITE_ERROR_FIELDS = ("index", "code", "errmsg", "keyPattern", "keyValue")
+# mongoeco refuses a blocking aggregation stage ($group, $sort) over more documents than its
+# materialization limit unless it may spill; MongoDB 6.0+ spills by default
+# (allowDiskUseByDefault). So the store spills past SPILL_THRESHOLD, as MongoDB would.
+MATERIALIZATION_LIMIT = 50_000
+SPILL_THRESHOLD = 20_000
 
 
 class _Activity:
@@ -229,14 +234,26 @@ def _client(engine: Any, activity: _Activity) -> Any:
     return Client(engine)
 
 
-def _engine(data_file: str) -> Any:
+def _engine(
+    data_file: str,
+    *,
+    materialization_limit: int = MATERIALIZATION_LIMIT,
+    spill_threshold: int | None = SPILL_THRESHOLD,
+) -> Any:
     from mongoeco.engines.memory import MemoryEngine
     from mongoeco.engines.sqlite import SQLiteEngine
 
     if data_file == MEMORY:
-        return MemoryEngine()
+        return MemoryEngine(
+            aggregation_materialization_limit=materialization_limit,
+            aggregation_spill_threshold=spill_threshold,
+        )
     Path(data_file).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(data_file)
+    return SQLiteEngine(
+        data_file,
+        aggregation_materialization_limit=materialization_limit,
+        aggregation_spill_threshold=spill_threshold,
+    )
 
 
 async def serve(data_file: str, port: int, *, stop_with_parent: bool) -> None:

@@ -14,7 +14,7 @@ from app.core.errors import ErrorCode, FieldError, InputError
 from app.inventory.ledger import Ledger
 from app.inventory.models import MoveState, StockMoveKind, level_id, new_move
 from app.inventory.repository import StockLevelRepository, StockMoveRepository
-from app.inventory.service import RECOVERY_BATCH, costing, record, utc_now
+from app.inventory.service import RECOVERY_BATCH, costing, record, returned_lots, utc_now
 from app.orders.models import OrderStatus
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
@@ -88,10 +88,11 @@ class OrderStock:
             if product is None or level is None:
                 continue
             held = any(hold["orderId"] == order["_id"] for hold in level.get("holds", []))
+            lines = [i for i, item in enumerate(order["items"]) if item["productId"] == product_id]
             move = new_move(
                 StockMoveKind.SALE, level, -units, utc_now(), actor=actor,
                 order_id=order["_id"], key=f"sale:{order['_id']}:{product_id}",
-                extra={**costing(product), "held": held},
+                extra={**costing(product), "held": held, "lines": lines},
             )  # fmt: skip
             done = await record(self.ledger, move, "status")
             costs[product_id] = -done["totalCost"]
@@ -104,14 +105,11 @@ class OrderStock:
                 continue
             level = await self.levels.get(sale["levelId"])
             assert level is not None
-            returned = [
-                {"quantity": t["quantity"], "unitCost": t["unitCost"]} for t in sale["lots"]
-            ]
             move = new_move(
                 StockMoveKind.RETURN, level, -sale["quantity"], utc_now(), actor=actor,
-                order_id=order["_id"], returned=returned,
+                order_id=order["_id"], returned=returned_lots(sale),
                 key=f"return:{order['_id']}:{sale['productId']}",
-                extra={"returnedCost": -sale["totalCost"]},
+                extra={"returnedCost": -sale["totalCost"], "lines": sale.get("lines")},
             )  # fmt: skip
             await record(self.ledger, move, "status")
 

@@ -264,7 +264,9 @@ class StockMoveRepository(Repository):
                 }
             },
         ]
-        return await (await self.collection.aggregate(pipeline)).to_list()
+        # Groups over every move of the window: MongoDB 6+ spills them to disk when it must
+        # (allowDiskUseByDefault); the embedded store refuses without being told it may.
+        return await (await self.collection.aggregate(pipeline, allowDiskUse=True)).to_list()
 
     async def totals_until(self, until: datetime, warehouse_id: ObjectId | None) -> list[Document]:
         """Quantity and cost on hand per level at ``until``: the sum of the moves done by then."""
@@ -284,7 +286,9 @@ class StockMoveRepository(Repository):
                 }
             },
         ]
-        return await (await self.collection.aggregate(pipeline)).to_list()
+        # Groups over every move of the window: MongoDB 6+ spills them to disk when it must
+        # (allowDiskUseByDefault); the embedded store refuses without being told it may.
+        return await (await self.collection.aggregate(pipeline, allowDiskUse=True)).to_list()
 
 
 class FulfilmentRepository(Repository):

@@ -130,10 +130,12 @@ async def load_catalogue(db: Any, products: int, lots: int, now: datetime) -> No
                 quantity, cost = rng.randint(5, 50), rng.randint(500, 1_500)
                 at = now - timedelta(days=200 - seq * 5)
                 lot_id, move_id = ObjectId(), ObjectId()
-                lot_docs.append({"_id": lot_id, "levelId": level["_id"], "productId": product["_id"],
-                                 "warehouseId": warehouse["_id"], "seq": seq * 1000,
-                                 "receivedAt": at, "quantity": quantity, "remaining": quantity,
-                                 "unitCost": cost, "source": "RECEIPT", "takenBy": []})  # fmt: skip
+                lot_docs.append({
+                    "_id": lot_id, "levelId": level["_id"], "productId": product["_id"],
+                    "warehouseId": warehouse["_id"], "seq": seq * 1000, "receivedAt": at,
+                    "quantity": quantity, "remaining": quantity, "unitCost": cost,
+                    "source": "RECEIPT", "takenBy": [],
+                })  # fmt: skip
                 moves.append(receipt(move_id, level, quantity, cost, at, seq))
                 on_hand, value = on_hand + quantity, value + quantity * cost
             for day in range(rng.randint(0, 6)):  # recent sales: demand for reorder points
@@ -177,14 +179,16 @@ async def bench(args: argparse.Namespace, url: str) -> None:
         await database.ensure_indexes(REPOSITORIES)
         api, db, now = Api(database), database.db, datetime.now(UTC)
         customer = ObjectId()
-        await db["customers"].insert_one({"_id": customer, "name": "Bench", "email": "b@x.io",
-                                          "tags": [], "lifecycleStage": "CUSTOMER",
-                                          "createdAt": now, "updatedAt": now, "archivedAt": None})  # fmt: skip
+        await db["customers"].insert_one({
+            "_id": customer, "name": "Bench", "email": "b@x.io", "tags": [],
+            "lifecycleStage": "CUSTOMER", "createdAt": now, "updatedAt": now, "archivedAt": None,
+        })  # fmt: skip
         plain, tracked, hot = (ObjectId() for _ in range(3))
         for product_id, sku, track in ((plain, "PLAIN", False), (tracked, "KEPT", True),
                                        (hot, "HOT", True)):  # fmt: skip
             fields = {"_id": product_id, "sku": sku, "name": sku, "price": 1_000,
-                      "currency": "USD", "trackInventory": track, "costingMethod": "FIFO"}  # fmt: skip
+                      "currency": "USD", "trackInventory": track,
+                      "costingMethod": "FIFO"}  # fmt: skip
             await db["products"].insert_one(new_product(fields, now))
         stock = StockService(db)
         for product_id, units in ((tracked, 1_000_000), (hot, args.hot_units)):
