@@ -11,6 +11,7 @@ from bson import ObjectId
 
 from app.inventory.order_stock import ORPHAN_HOLD_AGE
 from app.inventory.recovery import StockRecovery
+from app.inventory.reports import suggest
 from app.inventory.repository import StockLevelRepository
 from tests import factories
 from tests.conftest import GraphQLClient
@@ -186,3 +187,16 @@ async def test_stock_changes_are_audited(gql: GraphQLClient, field: str) -> None
     log = await gql("{ auditLog { edges { node { mutation objectType } } } }")
     mutations = [edge["node"] for edge in log["auditLog"]["edges"]]
     assert {"mutation": field, "objectType": "StockLevel"} in mutations
+
+
+def test_a_reorder_point_from_demand_covers_lead_time_and_safety_stock() -> None:
+    days = {f"2026-01-{n:02d}": 2 for n in range(1, 31)} | {
+        f"2026-02-{n:02d}": 2 for n in range(1, 16)
+    }
+    level = {"_id": "p:w", "available": 5, "reorderRule": None}
+    suggestion = suggest(level, days)  # 45 days of 2 units, 45 of none: mean 1, sigma 1
+    assert suggestion is not None
+    assert suggestion.reorder_point == 12  # ceil(1 x 7 + 1.645 x 1 x sqrt(7))
+    assert suggestion.quantity == 9  # up to two lead times of demand (14), less the 5 there
+    assert suggest({**level, "available": 13}, days) is None
+    assert suggest(level, {}) is None  # no demand and no rule: nothing to say
