@@ -39,10 +39,11 @@ from app.inventory.repository import (
 
 log = logging.getLogger(__name__)
 
-# How long a request waits for the move holding a level before finishing it itself.
+# How long a request waits for the move holding a level before finishing it itself; how
+# often it looks (doubling from the first to the last); when it gives up.
 HOLD_PATIENCE = timedelta(seconds=2)
-HOLD_POLL_SECONDS = 0.01
-MAX_HOLD_TRIES = 2000
+HOLD_POLL_SECONDS = (0.01, 0.2)
+HOLD_LIMIT = timedelta(seconds=60)
 
 
 class MoveRefused(Exception):
@@ -76,8 +77,9 @@ class Ledger:
         state = MoveState(move["state"])
         if state in (MoveState.DONE, MoveState.FAILED, MoveState.WAITING):
             return move
-        waited_since = datetime.now(UTC)
-        for _ in range(MAX_HOLD_TRIES):
+        waited_since = started = datetime.now(UTC)
+        pause = HOLD_POLL_SECONDS[0]
+        while datetime.now(UTC) - started < HOLD_LIMIT:
             level = await self.levels.take_hold(move["levelId"], move["_id"])
             if level is None:
                 level = await self.levels.get(move["levelId"])
@@ -97,7 +99,8 @@ class Ledger:
                     await self._apply(other, level)
                 waited_since = datetime.now(UTC)
             else:
-                await asyncio.sleep(HOLD_POLL_SECONDS)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, HOLD_POLL_SECONDS[1])
             current = await self.moves.get(move["_id"])
             assert current is not None
             move, state = current, MoveState(current["state"])

@@ -75,3 +75,23 @@ async def test_a_sale_killed_midway_is_finished_once(
         "onHand": 5, "reserved": 0, "value": 3_000, "pending": None, "lots": [0, 5],
         "moves": [("RECEIPT", "DONE"), ("RECEIPT", "DONE"), ("SALE", "DONE")],
     }  # fmt: skip
+
+
+async def test_orders_of_one_product_shipped_at_once_take_each_unit_once(
+    gql: GraphQLClient,
+) -> None:
+    product = await tracked_product(gql, "RUSH")
+    product_id = decode_id(product["id"], "Product")
+    customer = await factories.customer(gql)
+    await receive(gql, product["id"], 4, "1.00")
+    await receive(gql, product["id"], 4, "2.00")
+    orders = [await factories.order(gql, customer["id"], [(product["id"], 2)]) for _ in range(4)]
+    for order in orders:
+        await status(gql, order["id"], "PAID")
+    shipped = await asyncio.gather(*(status(gql, o["id"], "SHIPPED") for o in orders))
+    costs = sorted(s["order"]["items"][0]["cost"]["amount"] for s in shipped)
+    assert costs == ["2.00", "2.00", "4.00", "4.00"]  # FIFO, one move at a time on the level
+    assert await ledger_state(gql, product_id) == {
+        "onHand": 0, "reserved": 0, "value": 0, "pending": None, "lots": [0, 0],
+        "moves": [("RECEIPT", "DONE")] * 2 + [("SALE", "DONE")] * 4,
+    }  # fmt: skip
