@@ -37,6 +37,16 @@ class OrderRepository(Repository):
         result = await self.collection.insert_one(document)
         return {**document, "_id": result.inserted_id}
 
+    async def recently_paid_with_stock(
+        self, since: datetime, before: datetime, limit: int
+    ) -> list[Document]:
+        """PAID orders with tracked items whose last change falls between the two times."""
+        return await self.collection.find(
+            {"status": "PAID", "warehouseId": {"$ne": None},
+             "updatedAt": {"$gte": since, "$lt": before}},
+            sort=[("status", ASCENDING), ("placedAt", DESCENDING)],
+        ).limit(limit).to_list()  # fmt: skip
+
     async def by_number(self, number: str) -> Document | None:
         return await self.collection.find_one({"number": number})
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
 from app.auth.roles import Role
+from app.graphql.relay import decode_id
 from app.inventory.queue import FulfilmentQueue
+from app.inventory.recovery import StockRecovery
 from app.segmentation import models as segmentation
 from app.segmentation.repository import AssignmentRepository
 from tests import factories
@@ -121,3 +123,16 @@ async def test_priority_follows_the_customers_place_in_the_latest_segmentation(
     queue = FulfilmentQueue(db)
     priorities = {name: await queue.customer_priority(c) for name, c in customers.items()}
     assert priorities == {"champion": 30, "top": 20, "loyal": 10, "other": 0, "unsegmented": 0}
+
+
+async def test_the_sweep_queues_a_paid_order_a_crash_left_out(gql: GraphQLClient) -> None:
+    [order] = await paid_orders(gql, 1)
+    db = gql.database.db
+    await db["fulfilments"].delete_many({})  # as if the process died before queueing it
+    order_id = decode_id(order["id"], "Order")
+    earlier = datetime.now(UTC) - timedelta(minutes=5)
+    await db["orders"].update_one({"_id": order_id}, {"$set": {"updatedAt": earlier}})
+    assert await StockRecovery(db).run_once() == 1
+    queue = (await gql(QUEUE))["fulfilments"]["edges"]
+    assert [edge["node"]["order"]["number"] for edge in queue] == [order["number"]]
+    assert await StockRecovery(db).run_once() == 0  # queued once
