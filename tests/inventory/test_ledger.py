@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bson import ObjectId
@@ -34,18 +35,28 @@ async def ledger_state(gql: GraphQLClient, product_id: ObjectId) -> dict[str, ob
     }  # fmt: skip
 
 
+async def paid_orders(
+    gql: GraphQLClient, sku: str, units: int, costs: list[str], quantities: list[int]
+) -> tuple[ObjectId, list[dict[str, Any]]]:
+    """A FIFO product received as ``units`` at each of ``costs``; a paid order per quantity."""
+    product = await tracked_product(gql, sku)
+    customer = await factories.customer(gql)
+    for cost in costs:
+        await receive(gql, product["id"], units, cost)
+    orders = []
+    for quantity in quantities:
+        order = await factories.order(gql, customer["id"], [(product["id"], quantity)])
+        await status(gql, order["id"], "PAID")
+        orders.append(order)
+    return decode_id(product["id"], "Product"), orders
+
+
 @pytest.mark.parametrize("step", ["commit", "lot", "let_go"])
 @pytest.mark.parametrize("recovery", ["retry", "sweep"])
 async def test_a_sale_killed_midway_is_finished_once(
     gql: GraphQLClient, mongo_url: str, settings: Settings, step: str, recovery: str
 ) -> None:
-    product = await tracked_product(gql, "CRASH")
-    product_id = decode_id(product["id"], "Product")
-    customer = await factories.customer(gql)
-    await receive(gql, product["id"], 10, "5.00")
-    await receive(gql, product["id"], 10, "6.00")
-    order = await factories.order(gql, customer["id"], [(product["id"], 15)])
-    await status(gql, order["id"], "PAID")
+    product_id, [order] = await paid_orders(gql, "CRASH", 10, ["5.00", "6.00"], [15])
 
     env = {**os.environ, "CRM_MONGODB_URL": mongo_url, "CRM_DATABASE": settings.database}
     order_id = str(decode_id(order["id"], "Order"))
@@ -80,14 +91,7 @@ async def test_a_sale_killed_midway_is_finished_once(
 async def test_orders_of_one_product_shipped_at_once_take_each_unit_once(
     gql: GraphQLClient,
 ) -> None:
-    product = await tracked_product(gql, "RUSH")
-    product_id = decode_id(product["id"], "Product")
-    customer = await factories.customer(gql)
-    await receive(gql, product["id"], 4, "1.00")
-    await receive(gql, product["id"], 4, "2.00")
-    orders = [await factories.order(gql, customer["id"], [(product["id"], 2)]) for _ in range(4)]
-    for order in orders:
-        await status(gql, order["id"], "PAID")
+    product_id, orders = await paid_orders(gql, "RUSH", 4, ["1.00", "2.00"], [2, 2, 2, 2])
     shipped = await asyncio.gather(*(status(gql, o["id"], "SHIPPED") for o in orders))
     costs = sorted(s["order"]["items"][0]["cost"]["amount"] for s in shipped)
     assert costs == ["2.00", "2.00", "4.00", "4.00"]  # FIFO, one move at a time on the level
