@@ -14,9 +14,9 @@ from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.customers.repository import CustomerRepository
 from app.jobs.context import JobCancelled, JobContext, JobFailed, LostLease
-from app.jobs.models import TERMINAL, JobKind, JobStatus
+from app.jobs.models import JobKind
 from app.jobs.registry import handles
-from app.jobs.repository import JobRepository
+from app.jobs.runs import prune as prune_runs
 from app.orders.repository import OrderRepository
 from app.segmentation.clustering import (
     FEATURES,
@@ -224,28 +224,15 @@ async def _delete_assignments(context: JobContext, run_id: ObjectId) -> None:
         sizer.observe(deleted, time.perf_counter() - started)
 
 
+async def prune(context: JobContext, *, keep: int) -> int:
+    """Delete complete runs beyond the newest ``keep``, and those whose job ended without
+    completing them; returns how many went."""
+    runs = SegmentationRunRepository(context.db)
+    return await prune_runs(
+        context, runs, lambda run_id: _delete_assignments(context, run_id), keep=keep
+    )
+
+
 async def _delete_run(context: JobContext, run_id: ObjectId) -> None:
     await _delete_assignments(context, run_id)
     await SegmentationRunRepository(context.db).delete(run_id)
-
-
-async def prune(context: JobContext, *, keep: int) -> int:
-    """Delete complete runs beyond the newest ``keep``, and runs whose job ended without
-    completing them (failed, cancelled, crashed); returns how many went."""
-    runs = SegmentationRunRepository(context.db)
-    old = await runs.complete_beyond(keep)
-    unfinished = await runs.unfinished()
-    jobs = await JobRepository(context.db).get_many(unfinished)
-    # A run's _id is its job's _id; this job's own run is being written.
-    dead = [
-        run_id
-        for run_id, job in zip(unfinished, jobs, strict=True)
-        if run_id != context.job["_id"] and (job is None or JobStatus(job["status"]) in TERMINAL)
-    ]
-    doomed = old + dead
-    if doomed:
-        await runs.mark_pruning(doomed)
-    for run_id in doomed:
-        await _delete_assignments(context, run_id)
-        await runs.delete(run_id)
-    return len(doomed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bson import ObjectId
 
 TYPE_NAME = "SegmentationRun"
-BUILDING, COMPLETE, PRUNING = "BUILDING", "COMPLETE", "PRUNING"
 
 
 def assignment_id(run_id: ObjectId, customer_id: ObjectId) -> str:

@@ -7,15 +7,16 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from app.core.batches import chunks
 from app.core.db import Document
 from app.core.repository import DUPLICATE_KEY, Repository
-from app.segmentation.models import BUILDING, COMPLETE, PRUNING, assignment_id
+from app.jobs.runs import RunRepository
+from app.segmentation.models import assignment_id
 
 
-class SegmentationRunRepository(Repository):
+class SegmentationRunRepository(RunRepository):
     collection_name = "segmentation_runs"
     indexes = (
         IndexModel(
@@ -24,58 +25,6 @@ class SegmentationRunRepository(Repository):
         ),
         IndexModel([("createdAt", DESCENDING), ("_id", DESCENDING)], name="createdAt_id"),
     )
-
-    async def start(self, run_id: ObjectId, fields: Document, attempt: str) -> bool:
-        """Create (or, on a retried job, reset) the run in BUILDING state, written by
-        ``attempt``; False if the run is complete already (a later attempt finished it)."""
-        try:
-            await self.collection.update_one(
-                {"_id": run_id, "status": {"$ne": COMPLETE}},
-                {"$set": {**fields, "status": BUILDING, "attempt": attempt}},
-                upsert=True,
-            )
-        except DuplicateKeyError:
-            return False  # the run exists, and is COMPLETE
-        return True
-
-    async def complete(self, run_id: ObjectId, fields: Document, attempt: str) -> bool:
-        """Complete the run; False if ``attempt`` is no longer the one writing it."""
-        result = await self.collection.update_one(
-            {"_id": run_id, "status": BUILDING, "attempt": attempt},
-            {"$set": {**fields, "status": COMPLETE}},
-        )
-        return result.modified_count == 1
-
-    async def latest(self) -> Document | None:
-        return await self.collection.find_one(
-            {"status": COMPLETE}, sort=[("createdAt", DESCENDING), ("_id", DESCENDING)]
-        )
-
-    async def complete_beyond(self, keep: int, limit: int = 100) -> list[ObjectId]:
-        """Complete runs older than the newest ``keep``."""
-        cursor = self.collection.find(
-            {"status": COMPLETE}, {"_id": 1}, sort=[("createdAt", DESCENDING), ("_id", DESCENDING)]
-        )
-        documents = await cursor.skip(keep).limit(limit).to_list()
-        return [doc["_id"] for doc in documents]
-
-    async def unfinished(self, limit: int = 100) -> list[ObjectId]:
-        """Runs still building or being pruned (their jobs say whether they are alive)."""
-        cursor = self.collection.find(
-            {"status": {"$in": [BUILDING, PRUNING]}},
-            {"_id": 1},
-            sort=[("status", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)],
-        )
-        return [doc["_id"] for doc in await cursor.limit(limit).to_list()]
-
-    async def mark_pruning(self, run_ids: Sequence[ObjectId]) -> None:
-        """Readers see only COMPLETE runs: from here on, nobody reads these."""
-        await self.collection.update_many(
-            {"_id": {"$in": list(run_ids)}}, {"$set": {"status": PRUNING}}
-        )
-
-    async def delete(self, run_id: ObjectId) -> None:
-        await self.collection.delete_one({"_id": run_id})
 
 
 class AssignmentRepository(Repository):

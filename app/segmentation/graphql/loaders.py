@@ -7,7 +7,7 @@ from bson import ObjectId
 from app.core.db import Document
 from app.graphql.connections import load_by_id
 from app.graphql.context import Info
-from app.segmentation.models import COMPLETE
+from app.jobs.runs import COMPLETE
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 
 

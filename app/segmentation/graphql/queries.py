@@ -8,9 +8,10 @@ from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.permissions import EVERYONE, allow
 from app.graphql.relay import decode_id_or_raise, load_node
+from app.jobs.runs import COMPLETE
 from app.segmentation.graphql import loaders
 from app.segmentation.graphql.types import SegmentationRun
-from app.segmentation.models import COMPLETE, TYPE_NAME
+from app.segmentation.models import TYPE_NAME
 from app.segmentation.repository import SegmentationRunRepository
 
 
