@@ -12,6 +12,7 @@ from app.auth.repository import ApiKeyRepository
 from app.core.counters import CounterRepository
 from app.core.idempotency import IdempotencyRepository
 from app.customers.repository import CustomerRepository
+from app.forecasting.repository import ForecastSeriesRepository, SalesForecastRepository
 from app.imports.files import ImportFiles
 from app.inventory.repository import (
     FulfilmentRepository,
@@ -49,4 +50,6 @@ REPOSITORIES = (
     StockLotRepository,
     StockMoveRepository,
     FulfilmentRepository,
+    SalesForecastRepository,
+    ForecastSeriesRepository,
 )

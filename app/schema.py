@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.types.execution import ExecutionContext
 
 # The domains' job handlers register themselves with the job registry on import.
+import app.forecasting.jobs
 import app.imports.jobs
 import app.segmentation.jobs
 import app.tagging.jobs  # noqa: F401
@@ -26,6 +27,9 @@ from app.core.settings import Settings
 from app.customers.graphql.mutations import CustomerMutation
 from app.customers.graphql.queries import CustomerQuery
 from app.customers.graphql.types import Customer
+from app.forecasting.graphql.mutations import ForecastMutation
+from app.forecasting.graphql.queries import ForecastQuery
+from app.forecasting.graphql.types import SalesForecast
 from app.graphql.context import Info
 from app.graphql.errors import client_error
 from app.graphql.execution import Executor
@@ -79,6 +83,7 @@ class Query(
     SegmentationQuery,
     TaggingQuery,
     InventoryQuery,
+    ForecastQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -109,6 +114,7 @@ class Mutation(
     TicketMutation,
     JobMutation,
     SegmentationMutation,
+    ForecastMutation,
     TaggingMutation,
     ImportMutation,
     AuthMutation,
@@ -137,7 +143,7 @@ class Schema(strawberry.Schema):
 # Node implementations, listed so that each is in the schema even where no field names it.
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
-    Warehouse, StockMove, Fulfilment,
+    Warehouse, StockMove, Fulfilment, SalesForecast,
 ]  # fmt: skip
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -76,12 +77,37 @@ class Settings(BaseSettings):
     keep_segmentation_runs: int = Field(
         default=5, ge=1, le=1000, description="Complete segmentation runs kept; older go."
     )
+    keep_sales_forecasts: int = Field(
+        default=20, ge=1, le=1000, description="Complete sales forecasts kept; older go."
+    )
+    timezone: str = Field(
+        default="UTC", description="The zone whose midnights start forecast periods (IANA name)."
+    )
+    forecast_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Worker processes for a forecast's models; 0: one thread of this process.",
+    )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_role_claim: str = "role"
     jwt_name_claim: str = "sub"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (an IANA name: Europe/Berlin)") from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def graphiql_enabled(self) -> bool:

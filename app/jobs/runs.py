@@ -7,15 +7,17 @@ see it, and PRUNING once nobody may read it again and its parts are being delete
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar
 
 from bson import ObjectId
 from pymongo import DESCENDING
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from app.core.batches import retrying
 from app.core.db import Document
-from app.core.repository import Repository
+from app.core.repository import DUPLICATE_KEY, Repository
 from app.jobs.context import JobContext
 from app.jobs.models import TERMINAL, JobStatus
 from app.jobs.repository import JobRepository
@@ -78,6 +80,51 @@ class RunRepository(Repository):
 
     async def delete(self, run_id: ObjectId) -> None:
         await self.collection.delete_one({"_id": run_id})
+
+
+class RunPartRepository(Repository):
+    """The parts of runs (a segmentation's assignments, a forecast's series): written in
+    batches, read once their run is COMPLETE. A part's ``_id`` names its run and itself, so a
+    batch written twice after a timeout finds its documents there instead of adding copies."""
+
+    run_field: ClassVar[str]  # the field holding the run's _id (first key of an index)
+
+    def part_id(self, run_id: ObjectId, row: Document) -> str:
+        raise NotImplementedError
+
+    async def insert(self, run_id: ObjectId, rows: Sequence[Document]) -> None:
+        """Insert a batch; documents already there (a repeated write) are left as they are."""
+        documents = [
+            {"_id": self.part_id(run_id, row), **row, self.run_field: run_id} for row in rows
+        ]
+        try:
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            others = [e for e in error.details["writeErrors"] if e["code"] != DUPLICATE_KEY]
+            if others:
+                raise
+
+    async def delete_some(self, run_id: ObjectId, limit: int) -> int:
+        """Delete up to ``limit`` of the run's parts; how many went."""
+        cursor = self.collection.find({self.run_field: run_id}, {"_id": 1}).limit(limit)
+        ids = [doc["_id"] async for doc in cursor]
+        if not ids:
+            return 0
+        result = await self.collection.delete_many({"_id": {"$in": ids}})
+        return result.deleted_count
+
+
+async def delete_parts(context: JobContext, parts: RunPartRepository, run_id: ObjectId) -> None:
+    """Delete every part of a run, in deletes sized by time."""
+    sizer = context.batch_sizer()
+    while True:
+        started = time.perf_counter()
+        deleted = await retrying(
+            lambda: parts.delete_some(run_id, sizer.size), f"deleting {parts.collection_name}"
+        )
+        if not deleted:
+            return
+        sizer.observe(deleted, time.perf_counter() - started)
 
 
 async def prune(

@@ -108,6 +108,45 @@ class OrderRepository(Repository):
         ]
         return await (await self.collection.aggregate(pipeline)).to_list()
 
+    async def demand(
+        self,
+        since: datetime,
+        until: datetime,
+        period: Any,
+        *,
+        by_product: bool,
+        product_ids: Sequence[ObjectId] | None = None,
+        warehouse_id: ObjectId | None = None,
+    ) -> list[Document]:
+        """Units and revenue of revenue orders placed in [since, until), per ``period`` (an
+        expression of ``$placedAt``) and product, or per period and currency: one pipeline,
+        through the placedAt index."""
+        match: dict[str, Any] = {
+            "placedAt": {"$gte": since, "$lt": until},
+            "status": {"$nin": list(NOT_REVENUE)},
+        }
+        if warehouse_id is not None:
+            match["warehouseId"] = warehouse_id
+        items: dict[str, Any] = {}
+        if product_ids is not None:
+            items = {"items.productId": {"$in": list(product_ids)}}
+        key: dict[str, Any] = {"period": period}
+        key.update({"product": "$items.productId"} if by_product else {"currency": "$currency"})
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {**match, **items}},
+            {"$unwind": "$items"},
+            *([{"$match": items}] if items else []),
+            {
+                "$group": {
+                    "_id": key,
+                    "units": {"$sum": "$items.quantity"},
+                    "revenue": {"$sum": {"$multiply": ["$items.quantity", "$items.unitPrice"]}},
+                }
+            },
+        ]
+        cursor = await self.collection.aggregate(pipeline, allowDiskUse=True)
+        return await cursor.to_list()
+
     async def stats_by_customer(self, customer_ids: Sequence[ObjectId]) -> dict[ObjectId, Any]:
         """Per customer: revenue orders and spend per currency, and the last order time."""
         pipeline: list[dict[str, Any]] = [

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from bson import ObjectId
 
-from app.core.batches import in_timed_batches, retrying
+from app.core.batches import in_timed_batches
 from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.customers.repository import CustomerRepository
 from app.jobs.context import JobCancelled, JobContext, JobFailed, LostLease
 from app.jobs.models import JobKind
 from app.jobs.registry import handles
+from app.jobs.runs import delete_parts
 from app.jobs.runs import prune as prune_runs
 from app.orders.repository import OrderRepository
 from app.segmentation.clustering import (
@@ -212,16 +212,7 @@ async def _write_assignments(
 
 
 async def _delete_assignments(context: JobContext, run_id: ObjectId) -> None:
-    store = AssignmentRepository(context.db)
-    sizer = context.batch_sizer()
-    while True:
-        started = time.perf_counter()
-        deleted = await retrying(
-            lambda: store.delete_some(run_id, sizer.size), "deleting segment assignments"
-        )
-        if not deleted:
-            return
-        sizer.observe(deleted, time.perf_counter() - started)
+    await delete_parts(context, AssignmentRepository(context.db), run_id)
 
 
 async def prune(context: JobContext, *, keep: int) -> int:

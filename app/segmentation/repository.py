@@ -7,12 +7,10 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.errors import BulkWriteError
 
 from app.core.batches import chunks
 from app.core.db import Document
-from app.core.repository import DUPLICATE_KEY, Repository
-from app.jobs.runs import RunRepository
+from app.jobs.runs import RunPartRepository, RunRepository
 from app.segmentation.models import assignment_id
 
 
@@ -27,11 +25,12 @@ class SegmentationRunRepository(RunRepository):
     )
 
 
-class AssignmentRepository(Repository):
+class AssignmentRepository(RunPartRepository):
     """One document per (run, customer); written in batches, read only once the run is
     COMPLETE, so readers never see a half-assigned run."""
 
     collection_name = "segment_assignments"
+    run_field = "runId"
     # No unique secondary index: the _id carries (run, customer), and the embedded store checks
     # compound unique indexes by scanning the collection on every insert.
     indexes = (
@@ -46,27 +45,8 @@ class AssignmentRepository(Repository):
         ),
     )
 
-    async def insert(self, run_id: ObjectId, rows: Sequence[Document]) -> None:
-        """Insert a batch; documents already there (a repeated write) are left as they are."""
-        documents = [
-            {"_id": assignment_id(run_id, row["customerId"]), **row, "runId": run_id}
-            for row in rows
-        ]
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as error:
-            others = [e for e in error.details["writeErrors"] if e["code"] != DUPLICATE_KEY]
-            if others:
-                raise
-
-    async def delete_some(self, run_id: ObjectId, limit: int) -> int:
-        """Delete up to ``limit`` of the run's assignments; how many went."""
-        cursor = self.collection.find({"runId": run_id}, {"_id": 1}).limit(limit)
-        ids = [doc["_id"] async for doc in cursor]
-        if not ids:
-            return 0
-        result = await self.collection.delete_many({"_id": {"$in": ids}})
-        return result.deleted_count
+    def part_id(self, run_id: ObjectId, row: Document) -> str:
+        return assignment_id(run_id, row["customerId"])
 
     async def for_customers(
         self, run_id: ObjectId, customer_ids: Sequence[ObjectId]

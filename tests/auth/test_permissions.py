@@ -37,6 +37,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "customer", "customers", "product", "products", "order",
             "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
             "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
+            "salesForecast", "salesForecasts", "latestSalesForecast",
             "tags", "taggerModels", "feedbackSummary", "warehouses", "stockLevels",
             "inventoryValuation", "reorderSuggestions",
         )
@@ -67,6 +68,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
+    ("Mutation", "startSalesForecast"): frozenset({A, M, N}),
     ("Mutation", "startTopicDiscovery"): frozenset({A, M, N}),
     ("Mutation", "createApiKey"): ADMIN,
     ("Mutation", "revokeApiKey"): ADMIN,

@@ -1,0 +1,1 @@
+"""Sales forecasting: demand per product and in total, with intervals, chosen by backtest."""

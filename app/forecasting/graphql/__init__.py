@@ -1,0 +1,1 @@
+"""The sales forecast API."""
