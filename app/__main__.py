@@ -64,10 +64,12 @@ async def _with_database[T](settings: Settings, action: Callable[[Database], Awa
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
-    from app.demo.load import StoreNotEmpty, seed
+    from app.demo.load import StoreNotEmpty, queue_forecasts, seed
 
     async def run(database: Database) -> dict[str, int]:
-        return await seed(database.db, customers=args.customers, seed=args.seed)
+        counts = await seed(database.db, customers=args.customers, seed=args.seed)
+        counts["forecasts queued"] = await queue_forecasts(database.db, settings.timezone)
+        return counts
 
     try:
         counts = asyncio.run(_with_database(settings, run))

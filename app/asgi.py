@@ -173,10 +173,12 @@ def create_app(
         if await TagRepository(db.db).ensure_defaults(datetime.now(UTC)):
             log.info("loaded the default feedback taxonomy")
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
-            from app.demo.load import seed  # demo data only for `crm serve --seed-if-empty`
+            # demo data only for `crm serve --seed-if-empty`
+            from app.demo.load import queue_forecasts, seed
 
             log.info("empty store: loading demo data")
             await seed(db.db)
+            await queue_forecasts(db.db, settings.timezone)
         stop = asyncio.Event()
         tasks = []
         if db.embedded is not None:

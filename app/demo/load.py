@@ -13,6 +13,10 @@ from app.core.repository import Repository
 from app.customers.repository import CustomerRepository
 from app.demo.generate import Generator, as_of_today, public
 from app.demo.stock import stock_demo
+from app.forecasting.models import ForecastInterval, ForecastLevel
+from app.forecasting.service import forecast_params
+from app.jobs.models import JobKind
+from app.jobs.service import JobService
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.tagging.jobs import train_version
@@ -62,6 +66,33 @@ async def seed(
     made = await stock_demo(db, data.products, data.customers, seed, now)
     counts["orders"] += made["paid orders"]
     return {**counts, **made}
+
+
+DEMO_FORECASTS = (
+    (ForecastInterval.MONTH, 12, ForecastLevel.TOTAL),
+    (ForecastInterval.WEEK, 8, ForecastLevel.PRODUCT),
+)
+
+
+async def queue_forecasts(db: MongoDatabase, timezone: str) -> int:
+    """Queue the demo's sales forecasts (the shop's months, its products' weeks) for a worker:
+    ``crm serve``'s embedded worker runs them within seconds of starting."""
+    now = datetime.now(UTC)
+    jobs = JobService(db)
+    for interval, horizon, level in DEMO_FORECASTS:
+        params = await forecast_params(
+            db,
+            interval=interval,
+            horizon=horizon,
+            as_of=now,
+            now=now,
+            level=level,
+            product_ids=None,
+            warehouse_id=None,
+            timezone=timezone,
+        )
+        await jobs.start(JobKind.SALES_FORECAST, params)
+    return len(DEMO_FORECASTS)
 
 
 async def tag_tickets(db: MongoDatabase, tickets: list[Document]) -> None:

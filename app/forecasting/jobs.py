@@ -92,7 +92,7 @@ async def run_sales_forecast(context: JobContext) -> Document:
         "productIds": params.get("productIds"),
         "timezone": params["timezone"],
         "seasonLength": m,
-        "historyFrom": instants[0],
+        "historyFrom": instants[min(task.start for task in work)],
         "seriesCount": len(documents),
         "methods": dict(Counter(doc["method"] for doc in documents)),
     }

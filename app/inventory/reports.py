@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from bson import ObjectId
 
 from app.core.db import Document, MongoDatabase
+from app.forecasting import lead_time
+from app.forecasting.lead_time import LeadTimeDemand
 from app.inventory.repository import StockLevelRepository, StockMoveRepository
 from app.inventory.service import utc_now
 
@@ -77,9 +79,11 @@ async def reorder_suggestions(db: MongoDatabase, warehouse_id: ObjectId | None) 
     sold: dict[ObjectId, dict[str, int]] = defaultdict(dict)
     for row in await StockMoveRepository(db).sold_since(now - timedelta(days=DEMAND_DAYS)):
         sold[row["_id"]["level"]][row["_id"]["day"]] = row["units"]
+    levels = await StockLevelRepository(db).all_in(warehouse_id)
+    forecast = await lead_time.for_levels(db, levels, now, lead_days)
     found = []
-    for level in await StockLevelRepository(db).all_in(warehouse_id):
-        suggestion = suggest(level, sold.get(level["_id"], {}))
+    for level in levels:
+        suggestion = suggest(level, sold.get(level["_id"], {}), forecast.get(level["_id"]))
         if suggestion is not None:
             found.append(suggestion)
     return sorted(
@@ -87,12 +91,21 @@ async def reorder_suggestions(db: MongoDatabase, warehouse_id: ObjectId | None) 
     )
 
 
-def suggest(level: Document, daily_units: dict[str, int]) -> Suggestion | None:
-    """The rule's ``min`` as reorder point when set; otherwise demand over the last 90 days:
-    mean daily units × lead time + z·σ·√(lead time) at a 95% service level. Order up to
-    ``max`` (or two lead times of demand), rounded up to ``multiple``."""
+def lead_days(level: Document) -> int:
     rule = level.get("reorderRule") or {}
-    lead = rule.get("leadTimeDays") or DEFAULT_LEAD_DAYS
+    days: int = rule.get("leadTimeDays") or DEFAULT_LEAD_DAYS
+    return days
+
+
+def suggest(
+    level: Document, daily_units: dict[str, int], forecast: LeadTimeDemand | None = None
+) -> Suggestion | None:
+    """The rule's ``min`` as reorder point when set; otherwise, with a sales forecast, its
+    demand over the lead time + z × its standard deviation; otherwise demand over the last 90
+    days: mean daily units × lead time + z·σ·√(lead time); z for a 95% service level. Order up
+    to ``max`` (or two lead times of demand), rounded up to ``multiple``."""
+    rule = level.get("reorderRule") or {}
+    lead = lead_days(level)
     multiple = rule.get("multiple") or 1
     days = [*daily_units.values(), *([0] * (DEMAND_DAYS - len(daily_units)))]
     mean = statistics.fmean(days)
@@ -101,6 +114,16 @@ def suggest(level: Document, daily_units: dict[str, int]) -> Suggestion | None:
     if rule.get("min") is not None:
         point = int(rule["min"])
         why = f"available {available} is at or below the rule's min {point}"
+    elif forecast is not None:
+        mean = forecast.units / lead
+        safety = SERVICE_LEVEL_Z * forecast.sd
+        point = math.ceil(forecast.units + safety)
+        why = (
+            f"available {available} is at or below the reorder point {point}: "
+            f"{forecast.units:.1f} units forecast over {lead} days' lead time by "
+            f"{forecast.source}, plus safety stock {safety:.1f} from the forecast's error "
+            "for a 95% service level"
+        )
     elif mean > 0:
         point = math.ceil(mean * lead + SERVICE_LEVEL_Z * spread * math.sqrt(lead))
         why = (

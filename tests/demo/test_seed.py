@@ -10,8 +10,8 @@ from app.__main__ import main
 from app.core.db import Database
 from app.core.settings import Settings
 from app.demo.generate import Generator
-from app.demo.load import StoreNotEmpty, seed
-from tests.conftest import GraphQLClient
+from app.demo.load import StoreNotEmpty, queue_forecasts, seed
+from tests.conftest import GraphQLClient, run_jobs
 
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -88,7 +88,9 @@ def test_cli_seed_and_its_errors(
     monkeypatch.setenv("CRM_MONGODB_URL", mongo_url)
     monkeypatch.setenv("CRM_DATABASE", settings.database + "_cli")
     assert main(["seed", "--customers", "5", "--seed", "2"]) == 0
-    assert "5 customers" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "5 customers" in out
+    assert "2 forecasts queued" in out
     assert main(["seed", "--customers", "5"]) == 1
     assert "already holds customers" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
@@ -97,3 +99,25 @@ def test_cli_seed_and_its_errors(
     monkeypatch.setenv("CRM_PORT", "not-a-port")
     assert main(["export-schema"]) == 2
     assert "invalid configuration" in capsys.readouterr().err
+
+
+async def test_the_demo_forecasts_run_and_show_the_season(
+    gql: GraphQLClient, database: Database
+) -> None:
+    await seed(database.db, progress=False)  # the demo `make run` loads, up to today
+    assert await queue_forecasts(database.db, "UTC") == 2
+    await run_jobs(database, gql.settings)
+    data = await gql("""{
+        month: latestSalesForecast(level: TOTAL, interval: MONTH) {
+            horizon series { edges { node { unit model history { value }
+                forecast { period value } } } } }
+        week: latestSalesForecast(level: PRODUCT, interval: WEEK) { horizon seriesCount } }""")
+    assert data["week"]["horizon"] == 8
+    assert data["week"]["seriesCount"] > 10
+    units = next(
+        edge["node"] for edge in data["month"]["series"]["edges"] if edge["node"]["unit"] == "UNITS"
+    )
+    assert len(units["history"]) >= 17
+    # The demo's holiday season: the December forecast outsells the spring months'.
+    by_month = {int(f["period"][5:7]): f["value"] for f in units["forecast"]}
+    assert by_month[12] > 1.3 * min(by_month[m] for m in (2, 3, 4))
