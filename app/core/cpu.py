@@ -48,6 +48,8 @@ async def map_cpu[T](
         for done, finished in enumerate(asyncio.as_completed(futures), start=1):
             await finished
             await after_each(done)
-        return [future.result() for future in futures]
-    finally:
+    except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    await asyncio.to_thread(pool.shutdown)  # idle workers exit; joining them waits off the loop
+    return [future.result() for future in futures]

@@ -168,7 +168,7 @@ def folds_possible(periods: int, horizon: int, m: int) -> bool:
     return bool(origins(periods, horizon, m)[0])
 
 
-CHUNK = 1000  # series per task: a task's arrays stay small, and tasks spread over processes
+CHUNK = 500  # series per task: a task's arrays stay small, and tasks spread over processes
 GROUPS = 12  # start times per history
 
 

@@ -31,7 +31,8 @@ ALPHAS = (0.02, 0.08, 0.2, 0.35, 0.55, 0.8, 0.97)
 SHARES = (0.02, 0.15, 0.5)  # beta as a share of alpha; gamma as a share of 1 - alpha
 PHIS = (0.85, 0.93, 0.98)
 PHI_LOW, PHI_HIGH = 0.8, 0.98
-SEARCH_ROUNDS = 10
+SEARCH_ROUNDS = 12
+TREND_STEPS = 10  # a trend offset's unit: a tenth of the mean absolute change
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def _grid(form: Form) -> Array:
     for alpha, b, g, phi in rows:
         phi_share = (phi - PHI_LOW) / (PHI_HIGH - PHI_LOW) if form.trend == "Ad" else 0.5
         points.append([alpha, b, g, min(max(phi_share, 0.01), 0.99)])
-    return _logit(np.array(points))
+    unconstrained = _logit(np.array(points))
+    return np.concatenate([unconstrained, np.zeros((len(points), 2))], axis=1)  # start offsets: 0
 
 
 def _initial_states(y: Array, form: Form, m: int) -> tuple[Array, Array, Array]:
@@ -116,18 +118,15 @@ def _initial_states(y: Array, form: Form, m: int) -> tuple[Array, Array, Array]:
 
 
 def _smooth(
-    y: Array,
-    form: Form,
-    m: int,
-    states: tuple[Array, Array, Array],
-    params: tuple[Array, Array, Array, Array],
+    y: Array, form: Form, m: int, states: tuple[Array, Array, Array], scale: Array, u: Array
 ) -> tuple[Array, Array, Array, Array]:
-    """Run the filter for C parameter sets per series; the sum of squared one-step errors and
-    the final states. ``params`` arrays are (n, C)."""
-    alpha, beta, gamma, phi = params
+    """Run the filter for C points ``u`` (n, C, 6) per series: smoothing parameters, and
+    offsets of the initial level and trend in units of ``scale``; the sum of squared one-step
+    errors and the final states."""
+    alpha, beta, gamma, phi = _smoothing(form, u)
     n, c = alpha.shape
-    level = np.repeat(states[0][:, None], c, axis=1)
-    trend = np.repeat(states[1][:, None], c, axis=1)
+    level = states[0][:, None] + u[..., 4] * scale[:, None]
+    trend = states[1][:, None] + u[..., 5] * (scale[:, None] / TREND_STEPS)
     seasonal = np.repeat(states[2][:, None, :], c, axis=1)
     sse = np.zeros((n, c))
     damped_trend = phi * trend
@@ -150,25 +149,27 @@ def _fit_form(y: Array, form: Form, m: int) -> tuple[Array, Array, tuple[Array, 
     search in unconstrained coordinates. Returns (SSE, u, final states)."""
     states = _initial_states(y, form, m)
     n = y.shape[0]
+    differences = np.abs(np.diff(y, axis=1))
+    scale = np.maximum(differences.mean(axis=1) if y.shape[1] > 1 else 0.0, 1e-9)
     grid = _grid(form)
     u = np.broadcast_to(grid[None, :, :], (n, *grid.shape))
-    sse = _smooth(y, form, m, states, _smoothing(form, u))[0]
+    sse = _smooth(y, form, m, states, scale, u)[0]
     best = u[np.arange(n), np.argmin(sse, axis=1)]
     best_sse = sse.min(axis=1)
-    free = [0] + [1] * (form.trend != "N") + [2] * form.seasonal + [3] * (form.trend == "Ad")
+    free = [0, 4] + [1, 5] * (form.trend != "N") + [2] * form.seasonal + [3] * (form.trend == "Ad")
     step = np.full(n, 0.7)
     for _ in range(SEARCH_ROUNDS):
-        moves = np.zeros((2 * len(free), 4))
+        moves = np.zeros((2 * len(free), 6))
         for i, axis in enumerate(free):
             moves[2 * i, axis], moves[2 * i + 1, axis] = 1.0, -1.0
         tried = best[:, None, :] + step[:, None, None] * moves[None, :, :]
-        sse = _smooth(y, form, m, states, _smoothing(form, tried))[0]
+        sse = _smooth(y, form, m, states, scale, tried)[0]
         pick = np.argmin(sse, axis=1)
         better = sse[np.arange(n), pick] < best_sse
         best[better] = tried[better, pick[better]]
         best_sse = np.where(better, sse[np.arange(n), pick], best_sse)
         step = np.where(better, step, step / 2)
-    final = _smooth(y, form, m, states, _smoothing(form, best[:, None, :]))
+    final = _smooth(y, form, m, states, scale, best[:, None, :])
     return best_sse, best, tuple(s[:, 0] for s in final[1:])
 
 

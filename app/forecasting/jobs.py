@@ -24,10 +24,6 @@ from app.jobs.runs import delete_parts, prune
 DIGITS = 3  # forecasts are estimates: a thousandth of a unit is plenty
 
 
-def _forecast_chunk(values: np.ndarray, horizon: int, m: int) -> list[SeriesForecast]:
-    return backtest.forecast(values, horizon, m)
-
-
 @handles(JobKind.SALES_FORECAST)
 async def run_sales_forecast(context: JobContext) -> Document:
     params = context.params
@@ -67,7 +63,7 @@ async def run_sales_forecast(context: JobContext) -> Document:
         await context.progress(sum(sizes[:done]), total, "choosing models by backtest")
 
     results = await map_cpu(
-        _forecast_chunk,
+        backtest.forecast,
         [(found.values[task.rows, task.start :], horizon, m) for task in work],
         context.settings.forecast_processes,
         modelled,
