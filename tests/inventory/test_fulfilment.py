@@ -12,7 +12,7 @@ from app.auth.roles import Role
 from app.graphql.relay import decode_id
 from app.inventory.queue import FulfilmentQueue
 from app.inventory.recovery import StockRecovery
-from app.segmentation import models as segmentation
+from app.jobs import runs
 from app.segmentation.repository import AssignmentRepository
 from tests import factories
 from tests.conftest import GraphQLClient
@@ -109,7 +109,7 @@ async def test_priority_follows_the_customers_place_in_the_latest_segmentation(
     db = gql.database.db
     run_id = ObjectId()
     await db["segmentation_runs"].insert_one(
-        {"_id": run_id, "status": segmentation.COMPLETE, "createdAt": datetime.now(UTC),
+        {"_id": run_id, "status": runs.COMPLETE, "createdAt": datetime.now(UTC),
          "segments": [{"key": "s1", "rank": 1}, {"key": "s2", "rank": 2}]}
     )  # fmt: skip
     places = {"champion": ("s2", "Champions"), "top": ("s1", "Hibernating"),
