@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from bson import ObjectId
 
-from app.core.db import MongoDatabase
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
 from app.forecasting import periods
 from app.forecasting.models import HISTORY, ForecastInterval, ForecastLevel, ForecastUnit
 from app.orders.repository import OrderRepository
@@ -63,7 +64,6 @@ async def load(
     total's units and its revenue in the currency most of its orders use."""
     starts = window(as_of, interval, zone)
     since, until = periods.instant(starts[0], zone), periods.instant(starts[-1], zone)
-    index = {start: t for t, start in enumerate(starts[:-1])}
     rows = await OrderRepository(db).demand(
         since,
         until,
@@ -72,6 +72,18 @@ async def load(
         product_ids=product_ids,
         warehouse_id=warehouse_id,
     )
+    return await run_cpu(_tabulate, rows, starts, level, product_ids)
+
+
+def _tabulate(
+    rows: list[Document],
+    starts: list[datetime],
+    level: ForecastLevel,
+    product_ids: list[ObjectId] | None,
+) -> Demand:
+    """The pipeline's rows as series over the periods (off the loop: a row per product and
+    period with sales can mean a million rows)."""
+    index = {start: t for t, start in enumerate(starts[:-1])}
     if level is ForecastLevel.PRODUCT:
         sold = sorted({row["_id"]["product"] for row in rows}, key=str)
         products = product_ids if product_ids is not None else sold
