@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 
+from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.forecasting import periods
 from app.forecasting.models import ForecastInterval, ForecastLevel
@@ -86,6 +87,16 @@ async def for_levels(
         forecast_id: await series.of_products(forecast_id, products)
         for forecast_id, products in wanted.items()
     }
+    return await run_cpu(_demands, levels, sources, found, now, lead_days)
+
+
+def _demands(
+    levels: list[Document],
+    sources: dict[object, Document],
+    found: dict[ObjectId, dict[ObjectId, Document]],
+    now: datetime,
+    lead_days: Callable[[Document], int],
+) -> dict[object, LeadTimeDemand]:
     result = {}
     for stock in levels:
         forecast = sources.get(stock["_id"])

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 
+from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
 from app.forecasting import lead_time
 from app.forecasting.lead_time import LeadTimeDemand
@@ -76,11 +77,19 @@ def totals(rows: list[ValuationRow]) -> dict[str, int]:
 async def reorder_suggestions(db: MongoDatabase, warehouse_id: ObjectId | None) -> list[Suggestion]:
     """Levels at or below their reorder point, and how much to order, most urgent first."""
     now = utc_now()
-    sold: dict[ObjectId, dict[str, int]] = defaultdict(dict)
-    for row in await StockMoveRepository(db).sold_since(now - timedelta(days=DEMAND_DAYS)):
-        sold[row["_id"]["level"]][row["_id"]["day"]] = row["units"]
+    sold_days = await StockMoveRepository(db).sold_since(now - timedelta(days=DEMAND_DAYS))
     levels = await StockLevelRepository(db).all_in(warehouse_id)
     forecast = await lead_time.for_levels(db, levels, now, lead_days)
+    return await run_cpu(_suggestions, levels, sold_days, forecast)
+
+
+def _suggestions(
+    levels: list[Document], sold_days: list[Document], forecast: dict[object, LeadTimeDemand]
+) -> list[Suggestion]:
+    """Every level's suggestion, most urgent first (off the loop: thousands of levels)."""
+    sold: dict[ObjectId, dict[str, int]] = defaultdict(dict)
+    for row in sold_days:
+        sold[row["_id"]["level"]][row["_id"]["day"]] = row["units"]
     found = []
     for level in levels:
         suggestion = suggest(level, sold.get(level["_id"], {}), forecast.get(level["_id"]))
