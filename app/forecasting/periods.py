@@ -91,10 +91,10 @@ def local_time(field: str, zone: ZoneInfo, since: datetime, until: datetime) -> 
 def truncate(field: str, interval: ForecastInterval, zone: ZoneInfo, since: datetime,
              until: datetime) -> Any:  # fmt: skip
     """An aggregation expression: the local start of ``field``'s period, as a naive date."""
-    return {
-        "$dateTrunc": {
-            "date": local_time(field, zone, since, until),
-            "unit": UNIT[interval],
-            "startOfWeek": "monday",
-        }
+    truncate: dict[str, Any] = {
+        "date": local_time(field, zone, since, until),
+        "unit": UNIT[interval],
     }
+    if interval is ForecastInterval.WEEK:
+        truncate["startOfWeek"] = "monday"  # MongoDB reads it for weeks only
+    return {"$dateTrunc": truncate}

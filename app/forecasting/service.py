@@ -14,7 +14,7 @@ from app.forecasting.models import MAX_HORIZON, ForecastInterval, ForecastLevel
 from app.inventory.repository import WarehouseRepository
 from app.products.repository import ProductRepository
 
-MAX_PRODUCTS = 5 * MAX_IN_VALUES  # a longer list is every product: leave productIds out
+MAX_PRODUCTS = MAX_IN_VALUES  # one $in the embedded store takes; more: leave productIds out
 CLOCK_SKEW = timedelta(minutes=5)
 
 
