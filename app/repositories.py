@@ -27,6 +27,16 @@ from app.products.repository import ProductRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tagging.repository import ExampleRepository, TaggerModelRepository, TagRepository
 from app.tickets.repository import TicketRepository
+from app.workflow.repository import (
+    AgentRepository,
+    BusinessHoursRepository,
+    RuleRepository,
+    RuleRunRepository,
+    SetupRepository,
+    SlaPolicyRepository,
+    TaskRepository,
+    TeamRepository,
+)
 
 REPOSITORIES = (
     ApiKeyRepository,
@@ -52,4 +62,12 @@ REPOSITORIES = (
     FulfilmentRepository,
     SalesForecastRepository,
     ForecastSeriesRepository,
+    AgentRepository,
+    TeamRepository,
+    RuleRepository,
+    RuleRunRepository,
+    BusinessHoursRepository,
+    SlaPolicyRepository,
+    TaskRepository,
+    SetupRepository,
 )

@@ -60,6 +60,10 @@ from app.tagging.graphql.types import Tag, TaggerModel
 from app.tickets.graphql.mutations import TicketMutation
 from app.tickets.graphql.queries import TicketQuery
 from app.tickets.graphql.types import Ticket
+from app.workflow.graphql.mutations import WorkflowMutation
+from app.workflow.graphql.queries import WorkflowQuery
+from app.workflow.graphql.sla_types import BusinessHours, SlaPolicy
+from app.workflow.graphql.types import Agent, Rule, RuleRun, Task, Team
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +88,7 @@ class Query(
     TaggingQuery,
     InventoryQuery,
     ForecastQuery,
+    WorkflowQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -112,6 +117,7 @@ class Mutation(
     OrderMutation,
     InventoryMutation,
     TicketMutation,
+    WorkflowMutation,
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
@@ -143,7 +149,8 @@ class Schema(strawberry.Schema):
 # Node implementations, listed so that each is in the schema even where no field names it.
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
-    Warehouse, StockMove, Fulfilment, SalesForecast,
+    Warehouse, StockMove, Fulfilment, SalesForecast, Agent, Team, Rule, RuleRun, BusinessHours,
+    SlaPolicy, Task,
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ that runs GraphQL operations through the real schema."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -282,3 +283,18 @@ async def as_role(
         return GraphQLClient(schema, database, production, f"Bearer {keys[role]}")
 
     return client
+
+
+async def customer_says(gql: GraphQLClient, ticket_id: str, message: dict[str, Any]) -> Any:
+    """Add a message as the ticket's customer (through a CUSTOMER credential)."""
+    _, key = await ApiKeyService(gql.database.db).create("help widget", Role.CUSTOMER)
+    portal = dataclasses.replace(gql, authorization=f"Bearer {key}")
+    data = await portal(
+        """mutation($id: ID!, $input: TicketMessageInput!) {
+          addTicketMessage(ticketId: $id, input: $input) {
+            ticket { id } userErrors { field code message } } }""",
+        id=ticket_id,
+        input=message,
+    )
+    assert data["addTicketMessage"]["userErrors"] == [], data
+    return data

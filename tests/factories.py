@@ -79,3 +79,59 @@ async def ticket(gql: GraphQLClient, customer_id: str, **fields: Any) -> dict[st
     }
     data = await gql(CREATE_TICKET, input=values)
     return ok(data["createTicket"], "ticket")
+
+
+UNKNOWN_AGENT = "QWdlbnQ6NjU0YjFjMmQzZTRmNWE2YjdjOGQ5ZTBm"  # Agent:654b1c2d3e4f5a6b7c8d9e0f
+UNKNOWN_TEAM = "VGVhbTo2NTRiMWMyZDNlNGY1YTZiN2M4ZDllMGY"  # Team:654b1c2d3e4f5a6b7c8d9e0f
+CREATE_AGENT = """
+mutation($input: AgentInput!) {
+  createAgent(input: $input) {
+    agent { id name email capacity openTickets status languages teams { name } }
+    userErrors { field code message }
+  }
+}"""
+
+CREATE_TEAM = """
+mutation($input: TeamInput!) {
+  createTeam(input: $input) { team { id name strategy } userErrors { field code message } }
+}"""
+
+CREATE_RULE = """
+mutation($input: RuleInput!) {
+  createRule(input: $input) {
+    rule { id name event position active fireCount
+           conditions { all { field operator value tag } any { field operator value tag } }
+           actions { type params } }
+    userErrors { field code message }
+  }
+}"""
+
+
+async def team(gql: GraphQLClient, name: str = "Support", **fields: Any) -> dict[str, Any]:
+    data = await gql(CREATE_TEAM, input={"name": name, **fields})
+    return ok(data["createTeam"], "team")
+
+
+async def agent(gql: GraphQLClient, name: str = "Bo", **fields: Any) -> dict[str, Any]:
+    values = {"name": name, "email": f"{name.lower()}@crm.example", "status": "ONLINE", **fields}
+    data = await gql(CREATE_AGENT, input=values)
+    return ok(data["createAgent"], "agent")
+
+
+async def rule(
+    gql: GraphQLClient,
+    event: str,
+    actions: list[dict[str, Any]],
+    all: list[dict[str, Any]] | None = None,
+    any: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    values = {
+        "name": fields.pop("name", f"rule {len(actions)} {event} {id(actions)}"),
+        "event": event,
+        "conditions": {"all": all or [], "any": any or []},
+        "actions": actions,
+        **fields,
+    }
+    data = await gql(CREATE_RULE, input=values)
+    return ok(data["createRule"], "rule")

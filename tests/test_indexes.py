@@ -66,6 +66,12 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("tagger_models", ("version",)),
         ("tagger_models", ("jobId",)),
         ("tagging_examples", ("ticketId",)),
+        ("agents", ("email",)),
+        ("agents", ("principal",)),
+        ("teams", ("name",)),
+        ("rules", ("name",)),
+        ("business_hours", ("name",)),
+        ("sla_policies", ("name",)),
     }
 
     def text_fields(repository: type[Repository]) -> set[str]:

@@ -14,6 +14,9 @@ class Role(Enum):
     MANAGER = "MANAGER"
     AGENT = "AGENT"
     ANALYST = "ANALYST"
+    # A customer-facing credential (a help widget's or portal's backend): it writes messages
+    # as the ticket's customer and reads nothing else.
+    CUSTOMER = "CUSTOMER"
 
 
 PrincipalKind = Literal["api_key", "user", "development"]

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     keep_segmentation_runs: int = Field(
         default=5, ge=1, le=1000, description="Complete segmentation runs kept; older go."
     )
+    rule_sweep_seconds: float = Field(
+        default=300.0,
+        gt=0.05,
+        le=86_400,
+        description="How often the workflow sweep runs: SLA breaches, scheduled rules, queues.",
+    )
     keep_sales_forecasts: int = Field(
         default=20, ge=1, le=1000, description="Complete sales forecasts kept; older go."
     )

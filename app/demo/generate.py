@@ -261,7 +261,6 @@ class Generator:
         priority = self.ticket_priority(kind)
         ticket_id = self.object_id(created)
         channel = self.rng.choice(list(Channel))
-        assignee = self.rng.choice(["alex", "bo", "chen", "dana"]) if messages else None
         status_done = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
         draft = TicketDraft(
             customer["_id"],
@@ -280,7 +279,6 @@ class Generator:
                 status=status,
                 now=messages[-1]["at"] if messages else created,
                 messages=messages,
-                assignee=assignee,
                 first_response_at=first_response,
                 resolved_at=messages[-1]["at"] if status_done else None,
             ),

@@ -23,7 +23,8 @@ from app.graphql.context import Info
 # Registered here; GraphQL types take Role from this module, so it is registered first.
 strawberry.enum(Role, description="What a caller may do; see the README's permissions table.")
 
-EVERYONE = frozenset(Role)
+# Every staff role; CUSTOMER credentials only write messages (addTicketMessage).
+EVERYONE = frozenset(Role) - {Role.CUSTOMER}
 CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
 TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 ADMINS = frozenset({Role.ADMIN})

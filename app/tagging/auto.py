@@ -19,6 +19,7 @@ from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.tagging.service import TaggingService
 from app.tickets.repository import TicketRepository
+from app.workflow.flow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class AutoTagger:
         self.poll_seconds = settings.job_poll_seconds
         self.tickets = TicketRepository(db)
         self.service = TaggingService(db)
+        self.workflow = Workflow(db)
         # Each batch is read, tagged and written in about the time a job's write takes.
         self.sizer = BatchSizer(settings.write_batch_seconds, MAX_BATCH, first=20)
 
@@ -66,6 +68,12 @@ class AutoTagger:
                     await self.service.tag_tickets([ticket])
                 except Exception as error:
                     await self._set_aside(ticket, f"{type(error).__name__}: {error}"[:300])
+        for ticket in pending:
+            # Tags, language or sentiment the tagger changed are a TAGS_CHANGED event.
+            try:
+                await self.workflow.tags_changed(ticket)
+            except Exception:
+                log.exception("the TAGS_CHANGED rules failed on ticket %s", ticket["_id"])
         self.sizer.observe(len(pending), time.perf_counter() - started)
         return len(pending)
 

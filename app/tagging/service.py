@@ -117,6 +117,22 @@ def tagging_changes(
     return changes
 
 
+MAX_TAGS = 20
+
+
+async def check_tag_names(
+    tags: TagRepository, check: Checker, field: str, names: Sequence[str]
+) -> None:
+    """Each name must be a known tag that is not archived (errors at ``field.<index>``)."""
+    known = await tags.by_names(list(names))
+    for index, name in enumerate(names):
+        tag = known.get(name)
+        if tag is None:
+            check.add(f"{field}.{index}", ErrorCode.NOT_FOUND, f"No tag is named {name!r}.")
+        elif tag["archived"]:
+            check.add(f"{field}.{index}", ErrorCode.INVALID, f"The tag {name!r} is archived.")
+
+
 class TaggingService:
     def __init__(self, db: MongoDatabase) -> None:
         self.db = db
@@ -143,15 +159,9 @@ class TaggingService:
         """An agent's tags replace the ticket's topic tags and become a training example."""
         check = Checker()
         cleaned = list(dict.fromkeys(name.strip().lower() for name in names))
-        if len(cleaned) > 20:
-            check.add("tags", ErrorCode.OUT_OF_RANGE, "At most 20 tags.")
-        known = await self.tags.by_names(cleaned)
-        for index, name in enumerate(cleaned):
-            tag = known.get(name)
-            if tag is None:
-                check.add(f"tags.{index}", ErrorCode.NOT_FOUND, f"No tag is named {name!r}.")
-            elif tag["archived"]:
-                check.add(f"tags.{index}", ErrorCode.INVALID, f"The tag {name!r} is archived.")
+        if len(cleaned) > MAX_TAGS:
+            check.add("tags", ErrorCode.OUT_OF_RANGE, f"At most {MAX_TAGS} tags.")
+        await check_tag_names(self.tags, check, "tags", cleaned)
         ticket = await self.tickets.get(ticket_id)
         if ticket is None:
             check.add("ticketId", ErrorCode.NOT_FOUND, "No ticket has this ID.")

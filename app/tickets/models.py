@@ -44,6 +44,33 @@ class Channel(Enum):
     SOCIAL = "SOCIAL"
 
 
+class AuthorKind(Enum):
+    """Who wrote a ticket message: the customer (through a customer-facing credential), an
+    agent, other staff (an API key or user that is no agent), or a rule."""
+
+    CUSTOMER = "CUSTOMER"
+    AGENT = "AGENT"
+    STAFF = "STAFF"
+    RULE = "RULE"
+
+
+@dataclass(frozen=True)
+class Author:
+    """The writer of a message, as the caller's credentials say."""
+
+    kind: AuthorKind
+    name: str
+    agent_id: ObjectId | None = None
+
+    def to_document(self) -> Document:
+        return {
+            "author": self.name,
+            "authorKind": self.kind.value,
+            "agentId": self.agent_id,
+            "fromCustomer": self.kind is AuthorKind.CUSTOMER,
+        }
+
+
 _S = TicketStatus
 # CLOSED is final; RESOLVED may reopen to OPEN.
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
@@ -86,12 +113,14 @@ class TicketDraft:
         status: TicketStatus,
         now: datetime,
         messages: Sequence[Document] = (),
-        assignee: str | None = None,
         first_response_at: datetime | None = None,
         resolved_at: datetime | None = None,
     ) -> Document:
         """The ticket as stored (opened at ``created_at``, or ``now``); untagged, waiting for
-        the automatic tagger."""
+        the automatic tagger; unassigned, with no SLA until the workflow gives it one."""
+        created = self.created_at or now
+        asked = [m["at"] for m in messages if m.get("fromCustomer")]
+        replied = [m["at"] for m in messages if not m.get("fromCustomer") and not m.get("internal")]
         return {
             "number": number,
             "customerId": self.customer_id,
@@ -103,11 +132,20 @@ class TicketDraft:
             "status": status.value,
             "priority": self.priority.value,
             "priorityRank": PRIORITY_RANK[self.priority],
-            "assignee": assignee,
+            "assigneeId": None,
+            "teamId": None,
             "messages": list(messages),
             **UNTAGGED,
-            "createdAt": self.created_at or now,
+            "createdAt": created,
             "updatedAt": now,
+            "statusChangedAt": resolved_at or created,
+            # The opening text is the customer's first message.
+            "lastCustomerMessageAt": max([created, *asked]),
+            "lastAgentReplyAt": max(replied, default=None),
+            "sla": None,
+            "scheduledRules": [],
+            "taskDueAt": None,
+            "queuedAt": None,
             "firstResponseAt": first_response_at,
             "resolvedAt": resolved_at,
         }

@@ -22,6 +22,10 @@ TEXT_FIELDS = {
 }
 UNITS = {"DAY": "day", "WEEK": "week", "MONTH": "month"}
 TEXT_LANGUAGE = "textLanguage"  # never set: see the text index
+WORKFLOW_TIMES = (
+    "updatedAt", "statusChangedAt", "lastCustomerMessageAt", "lastAgentReplyAt", "taskDueAt",
+    "sla.dueAt",
+)  # fmt: skip
 
 
 class TicketRepository(Repository):
@@ -64,11 +68,91 @@ class TicketRepository(Repository):
         # Backfill of tickets never tagged, in _id batches.
         IndexModel([("taggedAt", ASCENDING), ("_id", ASCENDING)], name="taggedAt_id"),
         IndexModel([("orderId", ASCENDING)], name="order", sparse=True),
+        # The workflow: lists by team and assignee, the scheduled rules' time conditions
+        # ("N hours since ..."), SLA breaches and due dates, the team queues, re-arming.
+        IndexModel([("teamId", ASCENDING), ("createdAt", DESCENDING)], name="team_createdAt"),
+        IndexModel(
+            [("assigneeId", ASCENDING), ("createdAt", DESCENDING)], name="assignee_createdAt"
+        ),
+        *(
+            IndexModel([("status", ASCENDING), (field, ASCENDING)], name=f"status_{field}")
+            for field in WORKFLOW_TIMES
+        ),
+        IndexModel([("sla.status", ASCENDING), ("sla.dueAt", ASCENDING)], name="sla_status_due"),
+        IndexModel([("sla.dueAt", ASCENDING)], name="sla_due"),
+        IndexModel(
+            [("teamId", ASCENDING), ("queuedAt", ASCENDING)],
+            name="team_queue",
+            partialFilterExpression={"queuedAt": {"$type": "date"}},
+        ),
+        IndexModel([("scheduledRules", ASCENDING), ("_id", ASCENDING)], name="scheduledRules"),
     )
 
     async def insert(self, document: Document) -> Document:
         result = await self.collection.insert_one(document)
         return {**document, "_id": result.inserted_id}
+
+    async def commit(
+        self,
+        ticket: Document,
+        update: dict[str, Any],
+        *,
+        max_messages: int,
+        guard: dict[str, Any] | None = None,
+    ) -> Document | None:
+        """Apply ``update`` (operators) if the ticket is still as read (its ``updatedAt``,
+        and ``guard``) and, when it pushes messages, still has room for them."""
+        query: dict[str, Any] = {
+            "_id": ticket["_id"],
+            "updatedAt": ticket["updatedAt"],
+            **(guard or {}),
+        }
+        if "$push" in update:
+            query[f"messages.{max_messages - 1}"] = {"$exists": False}
+        return await self.collection.find_one_and_update(
+            query, update, return_document=ReturnDocument.AFTER
+        )
+
+    async def scheduled_candidates(
+        self, query: dict[str, Any], rule_id: ObjectId, after: ObjectId | None, limit: int
+    ) -> list[Document]:
+        """The next ``limit`` tickets (by ``_id``) ``query`` selects that the scheduled rule
+        has not fired on."""
+        query = {**query, "scheduledRules": {"$ne": rule_id}}
+        if after is not None:
+            query["_id"] = {"$gt": after}
+        cursor = self.collection.find(query).sort("_id", ASCENDING).limit(limit)
+        return await cursor.to_list()
+
+    async def fired_on(
+        self, rule_id: ObjectId, after: ObjectId | None, limit: int
+    ) -> list[Document]:
+        """Tickets the scheduled rule fired on (and that may be re-armed), in ``_id`` order."""
+        query: dict[str, Any] = {"scheduledRules": rule_id}
+        if after is not None:
+            query["_id"] = {"$gt": after}
+        cursor = self.collection.find(query).sort([("scheduledRules", 1), ("_id", 1)])
+        return await cursor.limit(limit).to_list()
+
+    async def rearm(self, ticket_ids: list[ObjectId], rule_id: ObjectId) -> None:
+        if ticket_ids:
+            await self.collection.update_many(
+                {"_id": {"$in": ticket_ids}}, {"$pull": {"scheduledRules": rule_id}}
+            )
+
+    async def sla_overdue(self, now: datetime, limit: int) -> list[Document]:
+        cursor = self.collection.find({"sla.status": "ACTIVE", "sla.dueAt": {"$lt": now}})
+        return await cursor.sort([("sla.status", 1), ("sla.dueAt", 1)]).limit(limit).to_list()
+
+    async def queued(self, team_id: ObjectId, limit: int) -> list[Document]:
+        """The team's unassigned tickets waiting for an agent, oldest first."""
+        cursor = self.collection.find({"teamId": team_id, "queuedAt": {"$type": "date"}})
+        return await cursor.sort([("teamId", 1), ("queuedAt", 1)]).limit(limit).to_list()
+
+    async def in_status(self, status: str, limit: int) -> list[Document]:
+        """Tickets in ``status``, oldest first."""
+        cursor = self.collection.find({"status": status}).sort("createdAt", 1)
+        return await cursor.limit(limit).to_list()
 
     async def by_number(self, number: str) -> Document | None:
         return await self.collection.find_one({"number": number})
@@ -89,10 +173,12 @@ class TicketRepository(Repository):
         max_messages: int,
         *,
         feedback: bool,
+        stamps: dict[str, Any],
     ) -> Document | None:
-        """Push a message onto an open ticket holding fewer than ``max_messages``; a customer's
-        feedback also marks the ticket for tagging. None if the ticket refuses it."""
-        changes: dict[str, Any] = {"updatedAt": now}
+        """Push a message onto an open ticket holding fewer than ``max_messages`` (setting
+        ``stamps`` too); a customer's feedback also marks the ticket for tagging. None if the
+        ticket refuses it."""
+        changes: dict[str, Any] = {"updatedAt": now, **stamps}
         update: dict[str, Any] = {"$push": {"messages": message}, "$set": changes}
         if feedback:
             changes["tagPending"] = True
@@ -117,7 +203,8 @@ class TicketRepository(Repository):
 
     async def pending_tagging(self, limit: int) -> list[Document]:
         """Tickets whose text changed since they were last tagged, oldest first."""
-        cursor = self.collection.find({"tagPending": True}, TEXT_FIELDS).sort("_id", ASCENDING)
+        fields = {**TEXT_FIELDS, "language": 1, "sentiment": 1}
+        cursor = self.collection.find({"tagPending": True}, fields).sort("_id", ASCENDING)
         return await cursor.limit(limit).to_list()
 
     async def batch_after(

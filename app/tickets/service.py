@@ -18,6 +18,8 @@ from app.orders.repository import OrderRepository
 from app.tickets.models import (
     PRIORITY_RANK,
     TRANSITIONS,
+    Author,
+    AuthorKind,
     TicketDraft,
     TicketStatus,
 )
@@ -27,6 +29,16 @@ MAX_BODY = 20_000
 MAX_MESSAGES = 500
 # A ticket is one MongoDB document (16 MiB at most): its conversation stops well before.
 MAX_TICKET_BYTES = 8 * 1024 * 1024
+
+
+def status_changes(status: TicketStatus, now: datetime) -> dict[str, Any]:
+    """The fields a move to ``status`` sets (checked against TRANSITIONS by the caller)."""
+    changes: dict[str, Any] = {"status": status.value, "statusChangedAt": now}
+    if status is TicketStatus.RESOLVED:
+        changes["resolvedAt"] = now
+    elif status is TicketStatus.OPEN:
+        changes["resolvedAt"] = None
+    return changes
 
 
 class TicketService:
@@ -39,6 +51,10 @@ class TicketService:
         self.counters = CounterRepository(db)
 
     async def create(self, draft: TicketDraft) -> Document:
+        return await self.tickets.insert(await self.prepare(draft))
+
+    async def prepare(self, draft: TicketDraft) -> Document:
+        """The checked new ticket, numbered, as it will be stored."""
         check = Checker()
         subject = check.text("subject", draft.subject, required=True)
         body = check.text("body", draft.body, required=True, max_length=MAX_BODY)
@@ -51,66 +67,59 @@ class TicketService:
             elif order["customerId"] != draft.customer_id:
                 check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")
         check.raise_if_any()
-        document = replace(draft, subject=subject or "", body=body or "").to_document(
+        return replace(draft, subject=subject or "", body=body or "").to_document(
             number=await self.counters.next_number("tickets", "TK"),
             status=TicketStatus.NEW,
             now=datetime.now(UTC),
         )
-        return await self.tickets.insert(document)
 
-    async def update(self, ticket_id: ObjectId, values: dict[str, Any]) -> Document:
-        """Change status, priority or assignee; only the fields given (tags: see tagging)."""
-        check = Checker()
-        ticket = await self._get(ticket_id)
-        now = datetime.now(UTC)
-        changes: dict[str, Any] = {"updatedAt": now}
+    def changes(self, ticket: Document, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """The checked changes of status and priority (only the fields given) to ``ticket``;
+        the workflow adds team and assignee and writes them together."""
+        changes: dict[str, Any] = {}
         if values.get("status") is not None:
             status: TicketStatus = values["status"]
             current = TicketStatus(ticket["status"])
             if status != current:
                 check_transition(TRANSITIONS, current, status)
-                changes["status"] = status.value
-                if status is TicketStatus.RESOLVED:
-                    changes["resolvedAt"] = now
-                elif status is TicketStatus.OPEN:
-                    changes["resolvedAt"] = None
+                changes.update(status_changes(status, now))
         if values.get("priority") is not None:
             changes["priority"] = values["priority"].value
             changes["priorityRank"] = PRIORITY_RANK[values["priority"]]
-        if "assignee" in values:
-            changes["assignee"] = check.text("assignee", values["assignee"])
-        check.raise_if_any()
-        return await self._apply(ticket, changes)
+        return changes
 
     async def add_message(
-        self, ticket_id: ObjectId, author: str, body: str, internal: bool
+        self, ticket_id: ObjectId, author: Author, body: str, internal: bool
     ) -> Document:
         """Append a message: one atomic ``$push``, so messages written at the same time are
-        all kept. The first public reply by someone other than the customer sets
-        ``firstResponseAt``; a public message from the customer is feedback, so the ticket is
-        tagged again; closed tickets take no more messages."""
+        all kept. The author comes from the caller's credentials. The first public reply by
+        staff sets ``firstResponseAt``; a public message from the customer is feedback, so the
+        ticket is tagged again; closed tickets take no more messages."""
         check = Checker()
-        author_text = check.text("author", author, required=True)
         body_text = check.text("body", body, required=True, max_length=MAX_BODY)
+        if internal and author.kind is AuthorKind.CUSTOMER:
+            check.add("internal", ErrorCode.INVALID, "Customers cannot write internal notes.")
         check.raise_if_any()
-        ticket = await self._get(ticket_id, field="ticketId")
+        ticket = await self.get(ticket_id, field="ticketId")
         now = datetime.now(UTC)
-        from_customer = not internal and await self._is_customer(ticket, author_text or "")
-        message = {
-            "author": author_text,
-            "body": body_text,
-            "internal": internal,
-            "fromCustomer": from_customer,
-            "at": now,
-        }
+        if author.kind is AuthorKind.CUSTOMER:
+            customer = await self.customers.get(ticket["customerId"])
+            author = replace(author, name=customer["name"] if customer else author.name)
+        from_customer = author.kind is AuthorKind.CUSTOMER
+        message = {**author.to_document(), "body": body_text, "internal": internal, "at": now}
         if len(bson.encode(ticket)) + len(bson.encode(message)) > MAX_TICKET_BYTES:
             raise InputError.one(
                 "body",
                 ErrorCode.OUT_OF_RANGE,
                 "The conversation is too long for one ticket; open a new ticket for it.",
             )
+        stamps = (
+            {}
+            if internal
+            else {"lastCustomerMessageAt" if from_customer else "lastAgentReplyAt": now}
+        )
         updated = await self.tickets.append_message(
-            ticket_id, message, now, MAX_MESSAGES, feedback=from_customer
+            ticket_id, message, now, MAX_MESSAGES, feedback=from_customer, stamps=stamps
         )
         if updated is None:
             raise await self._refusal(ticket_id)
@@ -120,7 +129,7 @@ class TicketService:
 
     async def _refusal(self, ticket_id: ObjectId) -> InputError:
         """Why a message could not be appended (the ticket as it is now)."""
-        ticket = await self._get(ticket_id, field="ticketId")
+        ticket = await self.get(ticket_id, field="ticketId")
         if ticket["status"] == TicketStatus.CLOSED.value:
             return InputError.one(
                 "ticketId", ErrorCode.INVALID_TRANSITION, "The ticket is closed; open a new one."
@@ -129,25 +138,8 @@ class TicketService:
             "ticketId", ErrorCode.OUT_OF_RANGE, f"A ticket holds at most {MAX_MESSAGES} messages."
         )
 
-    async def _is_customer(self, ticket: Document, author: str) -> bool:
-        customer = await self.customers.get(ticket["customerId"])
-        if customer is None:
-            return False
-        return author.lower() in {customer["email"], customer["name"].lower()}
-
-    async def _get(self, ticket_id: ObjectId, field: str = "id") -> Document:
+    async def get(self, ticket_id: ObjectId, field: str = "id") -> Document:
         ticket = await self.tickets.get(ticket_id)
         if ticket is None:
             raise InputError.one(field, ErrorCode.NOT_FOUND, "No ticket has this ID.")
         return ticket
-
-    async def _apply(self, ticket: Document, changes: dict[str, Any]) -> Document:
-        # Guard on the version we checked (status and updatedAt) so a concurrent change is not
-        # silently overwritten.
-        guard = {"status": ticket["status"], "updatedAt": ticket["updatedAt"]}
-        updated = await self.tickets.update(ticket["_id"], guard, changes)
-        if updated is None:
-            raise InputError.one(
-                "id", ErrorCode.INVALID_TRANSITION, "The ticket changed meanwhile; reload it."
-            )
-        return updated

@@ -49,9 +49,10 @@ async def test_analysts_cannot_recover_emails_by_lookup_filter_search_or_authors
     manager = await as_role(Role.MANAGER)
     jane = await factories.customer(manager, "Jane Roe", email="jroe1987@example.com")
     ticket = await factories.ticket(manager, jane["id"])
-    await manager(
+    portal = await as_role(Role.CUSTOMER)
+    await portal(
         """mutation($id: ID!) { addTicketMessage(ticketId: $id,
-            input: {author: "jroe1987@example.com", body: "Any news?"}) { ticket { id } } }""",
+            input: {body: "Any news?"}) { ticket { id } } }""",
         id=ticket["id"],
     )
     analyst = await as_role(Role.ANALYST)
@@ -67,7 +68,7 @@ async def test_analysts_cannot_recover_emails_by_lookup_filter_search_or_authors
     data = await analyst(
         "query($id: ID!) { ticket(id: $id) { messages { author } } }", id=ticket["id"]
     )
-    assert data["ticket"]["messages"] == [{"author": "j***@example.com"}]
+    assert data["ticket"]["messages"] == [{"author": "J***"}]
     # Others keep every way in.
     assert (await manager(probes[0]))["customerByEmail"] == {"name": "Jane Roe"}
     assert (await manager(probes[3]))["customers"]["totalCount"] == 1

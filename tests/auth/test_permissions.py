@@ -24,8 +24,8 @@ from app.auth.roles import Role
 from app.graphql.permissions import declared_roles
 from tests.conftest import GraphQLClient
 
-A, M, G, N = Role.ADMIN, Role.MANAGER, Role.AGENT, Role.ANALYST
-EVERYONE = frozenset(Role)
+A, M, G, N, C = Role.ADMIN, Role.MANAGER, Role.AGENT, Role.ANALYST, Role.CUSTOMER
+EVERYONE = frozenset({A, M, G, N})  # staff: a CUSTOMER credential only writes messages
 CRM_WRITE = frozenset({A, M})
 TICKET_WRITE = frozenset({A, M, G})
 ADMIN = frozenset({A})
@@ -39,7 +39,8 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
             "salesForecast", "salesForecasts", "latestSalesForecast",
             "tags", "taggerModels", "feedbackSummary", "warehouses", "stockLevels",
-            "inventoryValuation", "reorderSuggestions",
+            "inventoryValuation", "reorderSuggestions", "agents", "teams", "rules", "ruleRuns",
+            "businessHours", "slaPolicies", "tasks",
         )
     },
     ("Query", "stockMoves"): TICKET_WRITE,  # the ledger and the queue: not for analysts
@@ -55,16 +56,20 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
             "createProduct", "updateProduct", "createOrder", "updateOrderStatus",
             "createTag", "updateTag", "archiveTag", "startTaggerTraining", "startFeedbackTagging",
             "createWarehouse", "receiveStock", "adjustStock", "transferStock", "setReorderRule",
-            "setFulfilmentPriority",
+            "setFulfilmentPriority", "createAgent", "updateAgent", "createTeam", "updateTeam",
+            "createRule", "updateRule", "deleteRule", "reorderRules", "testRule",
+            "createBusinessHours", "updateBusinessHours", "createSlaPolicy", "updateSlaPolicy",
         )
     },
     **{
         ("Mutation", name): TICKET_WRITE
         for name in (
-            "createTicket", "updateTicket", "addTicketMessage", "setTicketTags",
-            "claimNextFulfilment", "completeFulfilment", "holdFulfilment", "releaseFulfilment",
+            "createTicket", "updateTicket", "setTicketTags", "createTask", "updateTask",
+            "completeTask", "claimNextFulfilment", "completeFulfilment", "holdFulfilment",
+            "releaseFulfilment",
         )
     },
+    ("Mutation", "addTicketMessage"): TICKET_WRITE | {C},  # C: as the ticket's customer
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from app.auth.roles import Role
 from tests import factories
 from tests.conftest import GraphQLClient
 
 UPDATE = """
 mutation($id: ID!, $input: UpdateTicketInput!) {
   updateTicket(id: $id, input: $input) {
-    ticket { status priority assignee resolvedAt }
+    ticket { status priority assignee { name } resolvedAt }
     userErrors { field code message }
   }
 }"""
@@ -16,7 +19,7 @@ mutation($id: ID!, $input: UpdateTicketInput!) {
 ADD_MESSAGE = """
 mutation($id: ID!, $input: TicketMessageInput!) {
   addTicketMessage(ticketId: $id, input: $input) {
-    ticket { messages { author body internal } firstResponseAt }
+    ticket { messages { author authorKind body internal } firstResponseAt }
     userErrors { field code message }
   }
 }"""
@@ -64,7 +67,7 @@ async def test_ticket_for_another_customers_order_is_refused(gql: GraphQLClient)
 async def test_ticket_status_machine(gql: GraphQLClient) -> None:
     ada = await factories.customer(gql)
     ticket = await factories.ticket(gql, ada["id"])
-    data = await gql(UPDATE, id=ticket["id"], input={"status": "RESOLVED", "assignee": "bo"})
+    data = await gql(UPDATE, id=ticket["id"], input={"status": "RESOLVED"})
     assert data["updateTicket"]["ticket"]["resolvedAt"] is not None
     data = await gql(UPDATE, id=ticket["id"], input={"status": "OPEN"})
     assert data["updateTicket"]["ticket"]["status"] == "OPEN"
@@ -75,45 +78,72 @@ async def test_ticket_status_machine(gql: GraphQLClient) -> None:
     assert [(e["field"], e["code"]) for e in data["updateTicket"]["userErrors"]] == [
         ("status", "INVALID_TRANSITION")
     ]
-    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "hello?"})
+    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"body": "hello?"})
     assert data["addTicketMessage"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
 
 
 async def test_update_ticket_priority_and_assignee(gql: GraphQLClient) -> None:
     ada = await factories.customer(gql)
     ticket = await factories.ticket(gql, ada["id"])
-    data = await gql(UPDATE, id=ticket["id"], input={"priority": "URGENT", "assignee": "chen"})
+    chen = await factories.agent(gql, "Chen")
+    data = await gql(
+        UPDATE, id=ticket["id"], input={"priority": "URGENT", "assigneeId": chen["id"]}
+    )
     assert data["updateTicket"]["ticket"] == {
         "status": "NEW",
         "priority": "URGENT",
-        "assignee": "chen",
+        "assignee": {"name": "Chen"},
         "resolvedAt": None,
     }
+    # Free text is no assignee any more: an agent's ID is.
+    errors = await gql.errors(UPDATE, id=ticket["id"], input={"assignee": "chen"})
+    assert "assignee" in errors[0]["message"]
+    data = await gql(UPDATE, id=ticket["id"], input={"assigneeId": factories.UNKNOWN_AGENT})
+    assert [(e["field"], e["code"]) for e in data["updateTicket"]["userErrors"]] == [
+        ("assigneeId", "NOT_FOUND")
+    ]
     # Tags are set with setTicketTags (agent tags), not here.
     errors = await gql.errors(UPDATE, id=ticket["id"], input={"tags": ["praise"]})
     assert "tags" in errors[0]["message"]
-    data = await gql(UPDATE, id=ticket["id"], input={"assignee": None})
+    data = await gql(UPDATE, id=ticket["id"], input={"assigneeId": None})
     assert data["updateTicket"]["ticket"]["assignee"] is None
 
 
-async def test_first_response_is_the_first_public_reply_by_staff(gql: GraphQLClient) -> None:
-    ada = await factories.customer(gql, "Ada Lovelace", email="ada@example.com")
-    ticket = await factories.ticket(gql, ada["id"])
-    data = await gql(
-        ADD_MESSAGE, id=ticket["id"], input={"author": "ada@example.com", "body": "any news?"}
-    )
+async def test_first_response_is_the_first_public_reply_by_staff(
+    as_role: Callable[[Role | None], Awaitable[GraphQLClient]],
+) -> None:
+    manager, portal = await as_role(Role.MANAGER), await as_role(Role.CUSTOMER)
+    ada = await factories.customer(manager, "Ada Lovelace", email="ada@example.com")
+    ticket = await factories.ticket(manager, ada["id"])
+    data = await portal(ADD_MESSAGE, id=ticket["id"], input={"body": "any news?"})
     assert data["addTicketMessage"]["ticket"]["firstResponseAt"] is None
-    data = await gql(
-        ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "note", "internal": True}
-    )
+    data = await manager(ADD_MESSAGE, id=ticket["id"], input={"body": "note", "internal": True})
     assert data["addTicketMessage"]["ticket"]["firstResponseAt"] is None
-    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": "bo", "body": "On its way!"})
+    data = await manager(ADD_MESSAGE, id=ticket["id"], input={"body": "On its way!"})
     ticket_after = data["addTicketMessage"]["ticket"]
     assert ticket_after["firstResponseAt"] is not None
-    assert [m["author"] for m in ticket_after["messages"]] == ["ada@example.com", "bo", "bo"]
-    data = await gql(ADD_MESSAGE, id=ticket["id"], input={"author": " ", "body": ""})
+    # Authors come from the credentials: the customer's name, the key's name.
+    assert [(m["author"], m["authorKind"]) for m in ticket_after["messages"]] == [
+        ("Ada Lovelace", "CUSTOMER"),
+        ("MANAGER key", "STAFF"),
+        ("MANAGER key", "STAFF"),
+    ]
+    # The customer's credential sees no internal notes, and writes none.
+    data = await portal(ADD_MESSAGE, id=ticket["id"], input={"body": "ok", "internal": True})
+    assert [(e["field"], e["code"]) for e in data["addTicketMessage"]["userErrors"]] == [
+        ("internal", "INVALID")
+    ]
+    data = await portal(ADD_MESSAGE, id=ticket["id"], input={"body": "thanks"})
+    assert [m["body"] for m in data["addTicketMessage"]["ticket"]["messages"]] == [
+        "any news?",
+        "On its way!",
+        "thanks",
+    ]
+    errors = await portal.errors("{ tickets { totalCount } }")
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    data = await manager(ADD_MESSAGE, id=ticket["id"], input={"body": ""})
     errors = {(e["field"], e["code"]) for e in data["addTicketMessage"]["userErrors"]}
-    assert errors == {("author", "REQUIRED"), ("body", "REQUIRED")}
+    assert errors == {("body", "REQUIRED")}
 
 
 async def test_tickets_filter_sort_and_search(gql: GraphQLClient) -> None:

@@ -34,22 +34,27 @@ async def test_messages_are_pushed_only_onto_open_tickets_with_room(database: Da
         {"_id": open_ticket["_id"]}, {"$set": {"tagPending": False}}
     )
     staff = await repository.append_message(
-        open_ticket["_id"], message("agent"), NOW, 2, feedback=False
+        open_ticket["_id"], message("agent"), NOW, 2, feedback=False, stamps={}
     )
     assert staff is not None
     assert staff["tagPending"] is False
     feedback = await repository.append_message(
-        open_ticket["_id"], message("ada"), NOW, 2, feedback=True
+        open_ticket["_id"], message("ada"), NOW, 2, feedback=True, stamps={}
     )
     assert feedback is not None
     assert feedback["tagPending"] is True
     assert feedback["textRevision"] == staff.get("textRevision", 0) + 1
     assert (
-        await repository.append_message(open_ticket["_id"], message("x"), NOW, 2, feedback=False)
+        await repository.append_message(
+            open_ticket["_id"], message("x"), NOW, 2, feedback=False, stamps={}
+        )
         is None
     )
     assert (
-        await repository.append_message(closed["_id"], message("x"), NOW, 2, feedback=False) is None
+        await repository.append_message(
+            closed["_id"], message("x"), NOW, 2, feedback=False, stamps={}
+        )
+        is None
     )
     stored = await repository.get(open_ticket["_id"])
     assert [m["author"] for m in stored["messages"]] == ["agent", "ada"]

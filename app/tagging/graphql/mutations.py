@@ -32,6 +32,7 @@ from app.tagging.service import TaggingService
 from app.tickets.graphql.inputs import TicketFilter
 from app.tickets.graphql.types import Ticket
 from app.tickets.repository import TicketRepository
+from app.workflow.flow import Workflow
 
 TAGS = Mutations("tag", Tag.from_document, TAG_TYPE, TagRepository, TaggingService)
 TICKET_TAGS = Mutations("ticket", Ticket.from_document, "Ticket", TicketRepository, TaggingService)
@@ -82,12 +83,16 @@ class TaggingMutation:
     async def set_ticket_tags(
         self, info: Info, ticket_id: strawberry.ID, tags: list[str]
     ) -> SetTicketTagsPayload:
+        async def change(service: TaggingService, object_id: ObjectId) -> Document:
+            before = await service.tickets.get(object_id)
+            updated = await service.set_ticket_tags(object_id, tags)
+            if before is None:
+                return updated
+            # New tags are an event for the workflow's TAGS_CHANGED rules.
+            return await info.context.get(Workflow).tags_changed(before) or updated
+
         return await TICKET_TAGS.change(
-            info,
-            SetTicketTagsPayload,
-            ticket_id,
-            lambda service, object_id: service.set_ticket_tags(object_id, tags),
-            argument="ticketId",
+            info, SetTicketTagsPayload, ticket_id, change, argument="ticketId"
         )
 
     @strawberry.mutation(

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
 
-from app.graphql.inputs import DateTimeFilter, QueryBuilder, TagFilter, sort_order
+from app.graphql.inputs import (
+    DateTimeFilter,
+    QueryBuilder,
+    TagFilter,
+    as_utc,
+    check_list,
+    sort_order,
+)
 from app.graphql.relay import decode_id_or_raise
 from app.tickets.graphql.enums import Channel, Sentiment, TicketPriority, TicketStatus, TicketType
+from app.workflow.graphql.enums import SlaStatus
+from app.workflow.models import AGENT, TEAM
 
 TicketOrderBy = sort_order(
     "Ticket", "tickets", CREATED_AT="createdAt", UPDATED_AT="updatedAt", PRIORITY="priorityRank"
@@ -28,6 +38,14 @@ class TicketFilter:
         default=None, description="ISO codes: en, zh, und."
     )
     created_at: DateTimeFilter | None = None
+    assignee_id: strawberry.ID | None = None
+    team_id: strawberry.ID | None = None
+    sla_status: list[SlaStatus] | None = strawberry.field(
+        default=None, description="As readers see it: an overdue target is MISSED already."
+    )
+    sla_due_before: datetime | None = strawberry.field(
+        default=None, description="The next pending SLA target falls due before this."
+    )
 
     def to_query(self) -> dict[str, Any]:
         query = QueryBuilder()
@@ -41,7 +59,32 @@ class TicketFilter:
         query.one_of("sentiment.label", self.sentiment, "sentiment")
         query.one_of("language", self.language, "language")
         query.times("createdAt", self.created_at)
+        if self.assignee_id is not None:
+            query.add("assigneeId", decode_id_or_raise(self.assignee_id, AGENT))
+        if self.team_id is not None:
+            query.add("teamId", decode_id_or_raise(self.team_id, TEAM))
+        if self.sla_status is not None:
+            check_list("slaStatus", self.sla_status)
+            query.clauses.append(sla_clause(self.sla_status, datetime.now(UTC)))
+        if self.sla_due_before is not None:
+            query.add("sla.dueAt", {"$lt": as_utc(self.sla_due_before)})
         return query.build()
+
+
+def sla_clause(statuses: list[SlaStatus], now: datetime) -> dict[str, Any]:
+    """Stored ACTIVE tickets whose target fell due since the last sweep count as MISSED."""
+    branches: list[dict[str, Any]] = []
+    for status in dict.fromkeys(statuses):
+        if status is SlaStatus.MISSED:
+            branches += [
+                {"sla.status": "MISSED"},
+                {"sla.status": "ACTIVE", "sla.dueAt": {"$lt": now}},
+            ]
+        elif status is SlaStatus.ACTIVE:
+            branches.append({"sla.status": "ACTIVE", "sla.dueAt": {"$gte": now}})
+        else:
+            branches.append({"sla.status": status.value})
+    return branches[0] if len(branches) == 1 else {"$or": branches}
 
 
 @strawberry.input
@@ -59,17 +102,23 @@ class CreateTicketInput:
 
 
 @strawberry.input(
-    description="Only the fields given are changed; null assignee unassigns. Tags: setTicketTags."
+    description="Only the fields given are changed; null assigneeId unassigns. Tags: setTicketTags."
 )
 class UpdateTicketInput:
     status: TicketStatus | None = strawberry.UNSET
     priority: TicketPriority | None = strawberry.UNSET
-    assignee: str | None = strawberry.UNSET
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="An agent with room: one at capacity is refused (OUT_OF_RANGE).",
+    )
+    team_id: strawberry.ID | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(
+    description="The author is the caller: an agent (a credential linked to one), other staff, "
+    "or the ticket's customer (through a CUSTOMER credential)."
+)
 class TicketMessageInput:
-    author: str
     body: str
     internal: bool = False
     idempotency_key: str | None = strawberry.field(

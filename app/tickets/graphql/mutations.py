@@ -9,15 +9,30 @@ from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.mutations import Idempotent, Mutations, provided, request_params
 from app.graphql.payloads import payload
-from app.graphql.permissions import TICKET_WRITERS, allow
+from app.graphql.permissions import TICKET_WRITERS, Role, allow
 from app.graphql.relay import decode_input_id
 from app.tickets.graphql.inputs import CreateTicketInput, TicketMessageInput, UpdateTicketInput
 from app.tickets.graphql.types import Ticket
-from app.tickets.models import TYPE_NAME, TicketDraft, TicketPriority
+from app.tickets.models import TYPE_NAME, Author, AuthorKind, TicketDraft, TicketPriority
 from app.tickets.repository import TicketRepository
-from app.tickets.service import TicketService
+from app.workflow.flow import Workflow
+from app.workflow.models import AGENT, TEAM
+from app.workflow.repository import AgentRepository
 
-TICKETS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository, TicketService)
+TICKETS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository, Workflow)
+MESSAGE_WRITERS = TICKET_WRITERS | {Role.CUSTOMER}
+
+
+async def author_of(info: Info) -> Author:
+    """The caller as a message author: the ticket's customer for a CUSTOMER credential, the
+    agent a credential is linked to, or else the credential's own name (staff)."""
+    principal = await info.context.require_principal()
+    if principal.role is Role.CUSTOMER:
+        return Author(AuthorKind.CUSTOMER, principal.name)
+    agent = await info.context.get(AgentRepository).by_principal(principal.bucket)
+    if agent is not None:
+        return Author(AuthorKind.AGENT, agent["name"], agent["_id"])
+    return Author(AuthorKind.STAFF, principal.name)
 
 
 @payload("ticket", Ticket)
@@ -36,7 +51,7 @@ class AddTicketMessagePayload: ...
 class TicketMutation:
     @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> CreateTicketPayload:
-        async def create(service: TicketService) -> Document:
+        async def create(service: Workflow) -> Document:
             customer_id = decode_input_id(input.customer_id, "Customer", "customerId")
             order_id = (
                 decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
@@ -59,19 +74,24 @@ class TicketMutation:
     async def update_ticket(
         self, info: Info, id: strawberry.ID, input: UpdateTicketInput
     ) -> UpdateTicketPayload:
-        async def update(service: TicketService, object_id: ObjectId) -> Document:
-            return await service.update(
-                object_id, provided(input, "status", "priority", "assignee")
-            )
+        async def update(service: Workflow, object_id: ObjectId) -> Document:
+            values = provided(input, "status", "priority", "assignee_id", "team_id")
+            if values.get("assignee_id") is not None:
+                values["assignee_id"] = decode_input_id(values["assignee_id"], AGENT, "assigneeId")
+            if values.get("team_id") is not None:
+                values["team_id"] = decode_input_id(values["team_id"], TEAM, "teamId")
+            return await service.update(object_id, values)
 
         return await TICKETS.change(info, UpdateTicketPayload, id, update)
 
-    @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
+    @strawberry.mutation(extensions=[allow(MESSAGE_WRITERS)])
     async def add_ticket_message(
         self, info: Info, ticket_id: strawberry.ID, input: TicketMessageInput
     ) -> AddTicketMessagePayload:
-        async def add(service: TicketService, object_id: ObjectId) -> Document:
-            return await service.add_message(object_id, input.author, input.body, input.internal)
+        author = await author_of(info)
+
+        async def add(service: Workflow, object_id: ObjectId) -> Document:
+            return await service.add_message(object_id, author, input.body, input.internal)
 
         key = Idempotent(input.idempotency_key, {"ticketId": ticket_id, **request_params(input)})
         return await TICKETS.change(

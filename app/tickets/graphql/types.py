@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from bson import ObjectId
 
 from app.core.db import Document
+from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, Role, mask_author
 from app.graphql.relay import Node, encode_id, load_node, register_node
@@ -23,10 +24,17 @@ from app.tickets.graphql.enums import (
     TicketType,
 )
 from app.tickets.models import TYPE_NAME
+from app.workflow.graphql.enums import AuthorKind
+from app.workflow.graphql.sla_types import TicketSla
+from app.workflow.graphql.types import RuleRun
+from app.workflow.models import AGENT, TEAM
+from app.workflow.repository import RuleRunRepository
+from app.workflow.sla import as_of
 
 if TYPE_CHECKING:
     from app.customers.graphql.types import Customer
     from app.orders.graphql.types import Order
+    from app.workflow.graphql.types import Agent, Team
 
 
 async def _author(root: TicketMessage) -> str:
@@ -41,20 +49,33 @@ class TicketMessage:
         extensions=[MaskFor(frozenset({Role.ANALYST}), mask_author)],
     )
     body: str
+    author_kind: AuthorKind
     internal: bool = strawberry.field(description="Internal notes are never shown to the customer.")
     from_customer: bool = strawberry.field(
         description="Written by the customer (their messages are tagged as feedback)."
     )
     at: datetime
     author_name: strawberry.Private[str]
+    agent_id: strawberry.Private[ObjectId | None]
 
     @classmethod
     def from_document(cls, doc: Document) -> TicketMessage:
+        from_customer = doc.get("fromCustomer", False)
+        # Messages written before authors were recorded: the customer's, or staff.
+        kind = doc.get("authorKind") or ("CUSTOMER" if from_customer else "STAFF")
         return cls(
             author_name=doc["author"],
-            from_customer=doc.get("fromCustomer", False),
+            author_kind=AuthorKind(kind),
+            from_customer=from_customer,
+            agent_id=doc.get("agentId"),
             **copied(doc, "body", "internal", "at"),
         )
+
+    @strawberry.field(description="The agent who wrote it, when an agent did.")
+    async def agent(
+        self, info: Info
+    ) -> Annotated[Agent, strawberry.lazy("app.workflow.graphql.types")] | None:
+        return await load_node(info, AGENT, self.agent_id)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="A topic tag on a ticket.")
@@ -87,8 +108,11 @@ class Ticket(Node):
     body: str
     status: TicketStatus
     priority: TicketPriority
-    assignee: str | None
-    messages: list[TicketMessage]
+    legacy_assignee: str | None = strawberry.field(
+        description="The free-text assignee of tickets from before agents existed (kept as "
+        "written; `assignee` is the agent now)."
+    )
+    message_list: strawberry.Private[list[TicketMessage]]
     tags: list[TicketTag] = strawberry.field(
         description="Topic tags, most confident first; empty until tagged (seconds after a change)."
     )
@@ -102,6 +126,10 @@ class Ticket(Node):
     resolved_at: datetime | None
     customer_id: strawberry.Private[ObjectId]
     order_id: strawberry.Private[ObjectId | None]
+    object_id: strawberry.Private[ObjectId]
+    assignee_id: strawberry.Private[ObjectId | None]
+    team_id: strawberry.Private[ObjectId | None]
+    sla_state: strawberry.Private[Document | None]
 
     @classmethod
     def from_document(cls, doc: Document) -> Ticket:
@@ -111,7 +139,10 @@ class Ticket(Node):
             channel=Channel(doc["channel"]),
             status=TicketStatus(doc["status"]),
             priority=TicketPriority(doc["priority"]),
-            messages=[TicketMessage.from_document(m) for m in doc.get("messages", [])],
+            message_list=[TicketMessage.from_document(m) for m in doc.get("messages", [])],
+            object_id=doc["_id"],
+            legacy_assignee=doc.get("assignee"),
+            sla_state=doc.get("sla"),
             tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
             language=doc.get("language") or "und",
             sentiment=TicketSentiment(
@@ -124,9 +155,44 @@ class Ticket(Node):
             **copied(
                 doc,
                 *("number", "customer_id", "subject", "body", "created_at", "updated_at"),
-                optional=("order_id", "assignee", "first_response_at", "resolved_at"),
+                optional=("order_id", "first_response_at", "resolved_at", "assignee_id", "team_id"),
             ),
         )
+
+    @strawberry.field(description="The conversation; a CUSTOMER credential sees no internal notes.")
+    async def messages(self, info: Info) -> list[TicketMessage]:
+        principal = await info.context.principal()
+        if principal is not None and principal.role is Role.CUSTOMER:
+            return [m for m in self.message_list if not m.internal]
+        return self.message_list
+
+    @strawberry.field(description="The agent holding the ticket.")
+    async def assignee(
+        self, info: Info
+    ) -> Annotated[Agent, strawberry.lazy("app.workflow.graphql.types")] | None:
+        return await load_node(info, AGENT, self.assignee_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def team(
+        self, info: Info
+    ) -> Annotated[Team, strawberry.lazy("app.workflow.graphql.types")] | None:
+        return await load_node(info, TEAM, self.team_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Null until an SLA policy applies. A target that fell due since the last "
+        "sweep reads as MISSED already."
+    )
+    def sla(self) -> TicketSla | None:
+        if self.sla_state is None:
+            return None
+        return TicketSla.from_document(as_of(self.sla_state, datetime.now(UTC)))
+
+    rule_runs = connection_field(
+        RuleRun,
+        RuleRunRepository,
+        parent="ticketId",
+        description="Rules that fired on this ticket, newest first.",
+    )
 
     @strawberry.field
     async def customer(

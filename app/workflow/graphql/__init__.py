@@ -1,0 +1,1 @@
+"""The service workflow in GraphQL: agents, teams, rules, SLAs and tasks."""
