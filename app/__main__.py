@@ -52,12 +52,14 @@ async def _with_database[T](settings: Settings, action: Callable[[Database], Awa
     from app.inventory.service import default_warehouse
     from app.repositories import REPOSITORIES
     from app.tagging.repository import TagRepository
+    from app.workflow.defaults import load_defaults
 
     database = await Database.connect(settings)
     try:
         await database.ensure_indexes(REPOSITORIES)
         await TagRepository(database.db).ensure_defaults(datetime.now(UTC))
         await WarehouseRepository(database.db).ensure(default_warehouse(datetime.now(UTC)))
+        await load_defaults(database.db, settings.timezone)
         return await action(database)
     finally:
         await database.close()
@@ -65,9 +67,11 @@ async def _with_database[T](settings: Settings, action: Callable[[Database], Awa
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from app.demo.load import StoreNotEmpty, queue_forecasts, seed
+    from app.demo.workflow import workflow_demo
 
     async def run(database: Database) -> dict[str, int]:
         counts = await seed(database.db, customers=args.customers, seed=args.seed)
+        counts.update(await workflow_demo(database.db, settings))
         counts["forecasts queued"] = await queue_forecasts(database.db, settings.timezone)
         return counts
 
@@ -122,6 +126,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from app.jobs.worker import Worker, stop_within
     from app.schema import HANDLERS
     from app.tagging.auto import AutoTagger
+    from app.workflow.sweep import WorkflowSweep
 
     async def run(database: Database) -> None:
         stop = asyncio.Event()
@@ -131,7 +136,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         worker = Worker(database.db, settings, HANDLERS, concurrency=args.concurrency)
         tagger = AutoTagger(database.db, settings)
         sweep = StockRecovery(database.db)
-        tasks = [asyncio.create_task(part.run(stop)) for part in (worker, tagger, sweep)]
+        workflow = WorkflowSweep(database.db, settings.rule_sweep_seconds)
+        parts = (worker, tagger, sweep, workflow)
+        tasks = [asyncio.create_task(part.run(stop)) for part in parts]
         await stop.wait()
         await stop_within(tasks)
 

@@ -39,6 +39,8 @@ from app.repositories import REPOSITORIES
 from app.schema import HANDLERS, create_schema
 from app.tagging.auto import AutoTagger
 from app.tagging.repository import TagRepository
+from app.workflow.defaults import load_defaults
+from app.workflow.sweep import WorkflowSweep
 
 log = logging.getLogger(__name__)
 
@@ -172,12 +174,16 @@ def create_app(
         await WarehouseRepository(db.db).ensure(default_warehouse(datetime.now(UTC)))
         if await TagRepository(db.db).ensure_defaults(datetime.now(UTC)):
             log.info("loaded the default feedback taxonomy")
+        if await load_defaults(db.db, settings.timezone):
+            log.info("loaded the default workflow: teams, SLA policies and rules")
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
             # demo data only for `crm serve --seed-if-empty`
             from app.demo.load import queue_forecasts, seed
+            from app.demo.workflow import workflow_demo
 
             log.info("empty store: loading demo data")
             await seed(db.db)
+            await workflow_demo(db.db, settings)
             await queue_forecasts(db.db, settings.timezone)
         stop = asyncio.Event()
         tasks = []
@@ -188,6 +194,8 @@ def create_app(
             tasks.append(asyncio.create_task(Worker(db.db, settings, HANDLERS).run(stop)))
             tasks.append(asyncio.create_task(AutoTagger(db.db, settings).run(stop)))
             tasks.append(asyncio.create_task(StockRecovery(db.db).run(stop)))
+            sweep = WorkflowSweep(db.db, settings.rule_sweep_seconds)
+            tasks.append(asyncio.create_task(sweep.run(stop)))
         try:
             yield
         finally:

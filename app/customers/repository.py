@@ -68,5 +68,9 @@ class CustomerRepository(Repository):
         cursor = self.collection.find({"createdAt": {"$lte": moment}}, {"_id": 1})
         return [doc["_id"] async for doc in cursor]
 
+    async def first(self, limit: int) -> list[Document]:
+        """The oldest ``limit`` customers."""
+        return await self.collection.find({}).sort("_id", 1).limit(limit).to_list()
+
     async def is_empty(self) -> bool:
         return await self.collection.find_one({}, {"_id": 1}) is None

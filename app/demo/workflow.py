@@ -1,0 +1,164 @@
+"""The demo's service desk: two offices (New York and Shanghai, with their holidays), agents
+in the support and the Chinese team, a Chinese-hours SLA policy beside the default ones, and
+the demo's open tickets run through the workflow as if they had just arrived and been tagged,
+so the default rules fire and tickets show every SLA state. The customers are segmented first
+(in this process), so "complaints from top customers" has a top segment to look at.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime, timedelta
+
+from app.core.db import MongoDatabase
+from app.core.settings import Settings
+from app.customers.repository import CustomerRepository
+from app.jobs.models import JobKind
+from app.jobs.service import JobService
+from app.jobs.worker import Worker
+from app.segmentation.jobs import run_segmentation
+from app.tickets.models import Channel, TicketDraft, TicketPriority, TicketType
+from app.tickets.repository import TicketRepository
+from app.workflow.defaults import CHINESE, STANDARD, SUPPORT, load_defaults
+from app.workflow.flow import Workflow
+from app.workflow.models import (
+    NOT_CLOSED,
+    AgentStatus,
+    Interval,
+    RuleEvent,
+    RuleField,
+    RuleOperator,
+    Target,
+    Weekday,
+)
+from app.workflow.service import WorkflowService
+
+WORKDAYS = list(Weekday)[:5]
+MAX_REPLAYED = 2000  # per status: the demo has a few hundred tickets
+AGENTS = (  # name, team, languages, capacity, status, lead
+    ("Alex Kim", SUPPORT, ["en"], 8, AgentStatus.ONLINE, False),
+    ("Bo Svensson", SUPPORT, ["en"], 8, AgentStatus.ONLINE, False),
+    ("Dana Reyes", SUPPORT, ["en", "zh"], 4, AgentStatus.AWAY, True),
+    ("Chen Wei", CHINESE, ["zh", "en"], 6, AgentStatus.ONLINE, True),
+    ("Li Na", CHINESE, ["zh"], 6, AgentStatus.ONLINE, False),
+)
+
+
+def us_holidays(year: int) -> list[date]:
+    """New Year's Day, Independence Day, Thanksgiving (4th Thursday of November), Christmas."""
+    first = date(year, 11, 1)
+    thanksgiving = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return [date(year, 1, 1), date(year, 7, 4), thanksgiving, date(year, 12, 25)]
+
+
+def cn_holidays(year: int) -> list[date]:
+    """New Year's Day, Labour Day (1-5 May) and National Day (1-7 October)."""
+    return [
+        date(year, 1, 1),
+        *(date(year, 5, d) for d in range(1, 6)),
+        *(date(year, 10, d) for d in range(1, 8)),
+    ]
+
+
+async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]:
+    """Set up the demo's desk and run its open tickets through the workflow."""
+    await load_defaults(db, settings.timezone)
+    service = WorkflowService(db)
+    now = datetime.now(UTC)
+    years = (now.year - 1, now.year, now.year + 1)
+    new_york = await service.create_hours(
+        {
+            "name": "New York office",
+            "timezone": "America/New_York",
+            "intervals": [Interval(day, "09:00", "17:00") for day in WORKDAYS],
+            "holidays": [d for y in years for d in us_holidays(y)],
+        }
+    )
+    shanghai = await service.create_hours(
+        {
+            "name": "Shanghai office",
+            "timezone": "Asia/Shanghai",
+            "intervals": [Interval(day, "09:00", "18:00") for day in WORKDAYS],
+            "holidays": [d for y in years for d in cn_holidays(y)],
+        }
+    )
+    teams = {name: await service.teams.by_name(name) for name in (SUPPORT, CHINESE)}
+    for name, team, languages, capacity, status, lead in AGENTS:
+        team_doc = teams[team]
+        assert team_doc is not None, "the default teams are loaded first"
+        email = name.split()[0].lower() + "@desk.example"
+        agent = await service.create_agent(
+            {"name": name, "email": email, "team_ids": [team_doc["_id"]], "languages": languages,
+             "capacity": capacity, "status": status}
+        )  # fmt: skip
+        if lead:
+            await service.update_team(team_doc["_id"], {"lead_id": agent["_id"]})
+    standard = await service.policies.collection.find_one({"name": STANDARD})
+    assert standard is not None, "the default policies are loaded first"
+    await service.update_policy(standard["_id"], {"business_hours_id": new_york["_id"]})
+    targets = [
+        Target(
+            TicketPriority(row["priority"]),
+            row.get("firstReplyMinutes"),
+            row.get("nextReplyMinutes"),
+            row.get("resolutionMinutes"),
+        )
+        for row in standard["targets"]
+    ]
+    in_chinese = {"field": RuleField.LANGUAGE, "operator": RuleOperator.IS, "value": "zh"}
+    await service.create_policy(
+        {
+            "name": "Chinese tickets",
+            "position": standard["position"] - 0.5,
+            "conditions": {"all": [in_chinese]},
+            "targets": targets,
+            "business_hours_id": shanghai["_id"],
+        }
+    )
+    await segment(db, settings)
+    replayed = await replay(db)
+    return {"agents": len(AGENTS), "tickets through the workflow": replayed + await arrive(db)}
+
+
+LIVE = (  # tickets that arrive as the demo starts: their clocks run now
+    (TicketType.CONSULTATION, Channel.CHAT, "Do you ship to Canada?",
+     "Hi, can I order to Toronto, and how long does it take?"),
+    (TicketType.COMPLAINT, Channel.EMAIL, "订单还没到", "我的订单已经十天了还没到，请尽快处理。"),
+)  # fmt: skip
+
+
+async def arrive(db: MongoDatabase) -> int:
+    """Two new tickets from demo customers, through the workflow like any client's."""
+    customers = await CustomerRepository(db).first(len(LIVE))
+    flow = Workflow(db)
+    for customer, (kind, channel, subject, body) in zip(customers, LIVE, strict=False):
+        await flow.create(TicketDraft(customer["_id"], kind, channel, subject, body))
+    return min(len(customers), len(LIVE))
+
+
+async def segment(db: MongoDatabase, settings: Settings) -> None:
+    """Segment the demo's customers now (a SEGMENTATION job, run here to its end)."""
+    params = {"asOf": datetime.now(UTC), "k": None, "features": None}
+    await JobService(db).start(JobKind.SEGMENTATION, params)
+    worker = Worker(db, settings, {JobKind.SEGMENTATION: run_segmentation})
+    for _ in range(10):  # only the one job is queued
+        if not await worker.run_once():
+            break
+
+
+async def replay(db: MongoDatabase) -> int:
+    """Each open demo ticket as if it had just arrived, then been tagged: the TICKET_CREATED
+    and TAGS_CHANGED rules run and the SLA policies apply (clocks from their real creation,
+    so old ones have missed their targets). Returns how many tickets went through."""
+    flow = Workflow(db)
+    tickets = TicketRepository(db)
+    count = 0
+    setup = await flow.setup(RuleEvent.TICKET_CREATED, RuleEvent.TAGS_CHANGED)
+    for status in NOT_CLOSED:
+        for ticket in await tickets.in_status(status, MAX_REPLAYED):
+            created = await flow.react(RuleEvent.TICKET_CREATED, None, ticket, setup=setup)
+            untagged = copy.deepcopy(created)
+            untagged.update(tags=[], language=None, sentiment=None)
+            await flow.react(RuleEvent.TAGS_CHANGED, untagged, created, setup=setup)
+            count += 1
+    return count

@@ -1,0 +1,56 @@
+"""The demo's service desk: the default rules fire on its tickets, every SLA state shows, and
+the sweep runs the scheduled defaults."""
+
+from __future__ import annotations
+
+from app.core.db import Database
+from app.demo.load import seed
+from app.demo.workflow import workflow_demo
+from app.workflow.sweep import WorkflowSweep
+from tests.conftest import GraphQLClient
+from tests.tagging.conftest import tag_pending
+
+COUNT = "query($s: [SlaStatus!]) { tickets(filter: {slaStatus: $s}) { totalCount } }"
+RUNS = """query($after: String) { ruleRuns(first: 100, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { ruleName } } } }"""
+
+
+async def fired(gql: GraphQLClient) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    after = None
+    for _ in range(100):
+        page = (await gql(RUNS, after=after))["ruleRuns"]
+        for edge in page["edges"]:
+            name = edge["node"]["ruleName"]
+            counts[name] = counts.get(name, 0) + 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    return counts
+
+
+async def test_the_demo_desk_fires_the_default_rules_in_every_sla_state(
+    gql: GraphQLClient, database: Database
+) -> None:
+    await seed(database.db, progress=False)
+    counts = await workflow_demo(database.db, gql.settings)
+    assert counts["agents"] == 5
+    assert counts["tickets through the workflow"] > 50
+    await tag_pending(database)  # the two live tickets
+    for state in ("ACTIVE", "PAUSED", "HIT", "MISSED"):
+        assert (await gql(COUNT, s=[state]))["tickets"]["totalCount"] > 0, state
+    runs = await fired(gql)
+    assert runs["New tickets to the support queue"] > 10
+    assert runs["Chinese tickets to the Chinese team"] > 5
+    assert runs["Negative complaints from top customers are urgent"] > 0
+    teams = await gql("""{ teams { edges { node { name lead { name }
+        members { name openTickets capacity } } } } }""")
+    for edge in teams["teams"]["edges"]:
+        team = edge["node"]
+        assert team["lead"] is not None
+        assert all(m["openTickets"] <= m["capacity"] for m in team["members"])
+    report = await WorkflowSweep(database.db, 60).run_once()
+    assert report.fired > 0
+    runs = await fired(gql)
+    assert runs["Close resolved tickets after 72 hours without a reply"] > 0
+    assert runs["Escalate consultations unanswered for 4 business hours"] > 0
