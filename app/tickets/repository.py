@@ -75,7 +75,10 @@ class TicketRepository(Repository):
             [("assigneeId", ASCENDING), ("createdAt", DESCENDING)], name="assignee_createdAt"
         ),
         *(
-            IndexModel([("status", ASCENDING), (field, ASCENDING)], name=f"status_{field}")
+            IndexModel(
+                [("status", ASCENDING), (field, ASCENDING)],
+                name="status_" + field.replace(".", "_"),
+            )
             for field in WORKFLOW_TIMES
         ),
         IndexModel([("sla.status", ASCENDING), ("sla.dueAt", ASCENDING)], name="sla_status_due"),
