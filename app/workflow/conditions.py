@@ -8,7 +8,7 @@ checked and normalised: enum names, numbers, tag names, ObjectIds of teams and a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -322,12 +322,3 @@ def refs(conditions: Document) -> list[tuple[str, ObjectId]]:
             for value in values if isinstance(values, list) else [values]:
                 found.append((spec.ref, value))
     return found
-
-
-def needs_customer(conditions: Sequence[Document]) -> bool:
-    customer_fields = {F.LIFECYCLE_STAGE.value, F.RFM_GROUP.value, F.SEGMENT_RANK.value}
-    return any(
-        c["field"] in customer_fields
-        for conds in conditions
-        for c in [*(conds.get("all") or []), *(conds.get("any") or [])]
-    )

@@ -49,7 +49,6 @@ class Directory:
     teams: dict[ObjectId, Document]
     agents: dict[ObjectId, Document]
     customer: Document | None = None
-    policies: dict[ObjectId, Document] = field(default_factory=dict)
 
     def team_name(self, team_id: Any) -> str | None:
         team = self.teams.get(team_id)

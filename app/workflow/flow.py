@@ -7,7 +7,6 @@ with the assignment bookkeeping that keeps every agent within their capacity.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService, status_changes
 from app.workflow import engine, sla
 from app.workflow.assignment import AgentFull, Assignment
-from app.workflow.conditions import Facts, matches, needs_customer
+from app.workflow.conditions import Facts, matches
 from app.workflow.models import RuleEvent, RuleField
 from app.workflow.repository import (
     AgentRepository,
@@ -39,12 +38,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 SEGMENT_FIELDS = {RuleField.RFM_GROUP.value, RuleField.SEGMENT_RANK.value}
-
-
-@dataclass
-class Result:
-    ticket: Document
-    firings: list[engine.Firing]
 
 
 class Workflow:
@@ -167,7 +160,7 @@ class Workflow:
             at = now or datetime.now(UTC)
             result = await self._attempt(event, before, ticket, chosen, setup, at, preset or {})
             if result is not None:
-                return result.ticket
+                return result
             fresh = await self.tickets.get(ticket["_id"])
             if fresh is None:
                 return ticket
@@ -191,7 +184,7 @@ class Workflow:
     async def _attempt(
         self, event: RuleEvent, before: Document | None, ticket: Document,
         rules: list[Document], setup: Setup, now: datetime, preset: dict[str, Any],
-    ) -> Result | None:  # fmt: skip
+    ) -> Document | None:  # fmt: skip
         guard: dict[str, Any] = {}
         if event is RuleEvent.SCHEDULED:
             # At most once per ticket until re-armed, even with several sweepers at once.
@@ -209,7 +202,7 @@ class Workflow:
                 dues.append(ticket["taskDueAt"])
             changes["taskDueAt"] = min(dues)
         if not changes and not outcome.firings and outcome.assign_team is None:
-            return Result(ticket, [])
+            return ticket
         update: dict[str, Any] = {}
         # The sweep is no activity: its writes leave updatedAt alone, so "N hours since
         # updated" counts from what people did and a scheduled rule cannot re-arm itself.
@@ -232,7 +225,7 @@ class Workflow:
         if written is None:
             return None
         await self._after(event, written, outcome, now, ticket)
-        return Result(written, outcome.firings)
+        return written
 
     async def _after(
         self, event: RuleEvent, ticket: Document, outcome: engine.Outcome, now: datetime,
@@ -280,7 +273,7 @@ class Workflow:
         conditions = [r["conditions"] for r in rules] + [p["conditions"] for p in setup.policies]
         customer = await self.customers.get(ticket["customerId"])
         segment = None
-        if needs_customer(conditions) and any(
+        if any(
             c["field"] in SEGMENT_FIELDS
             for conds in conditions
             for c in [*conds.get("all", []), *conds.get("any", [])]
