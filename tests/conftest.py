@@ -15,11 +15,14 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 import strawberry
 import uvicorn
+from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 from pymongo.monitoring import (
     CommandFailedEvent,
@@ -35,10 +38,13 @@ from app.core.db import Database
 from app.core.errors import ErrorCode, InputError
 from app.core.settings import Settings
 from app.core.store import MEMORY, EmbeddedStore
+from app.customers.service import CustomerService
 from app.graphql.context import Context
+from app.graphql.relay import decode_id
 from app.jobs.worker import Worker
 from app.schema import HANDLERS, create_schema
 from app.tagging.service import forget_models
+from app.tickets.repository import TicketRepository
 from tests.databases import Template, Touched
 from tests.strict import StrictMongo
 
@@ -261,23 +267,57 @@ def gql(schema: strawberry.Schema, database: Database, settings: Settings) -> Gr
     return GraphQLClient(schema, database, settings)
 
 
+JWT_SECRET = "a test secret long enough for HS256 signing"
+
+
 @pytest.fixture
 def production(database: Database, settings: Settings) -> Settings:
-    """Production settings on the test database: no anonymous access."""
-    return Settings(env="production", database=settings.database, data_file=":memory:")
+    """Production settings on the test database: no anonymous access; tokens signed with
+    ``JWT_SECRET``."""
+    return Settings(
+        env="production",
+        database=settings.database,
+        data_file=":memory:",
+        jwt_secret=SecretStr(JWT_SECRET),
+    )
+
+
+def customer_token(customer_id: str, *, minutes: int = 10) -> str:
+    """A CUSTOMER token naming ``customer_id`` (a Customer ID or hex ObjectId)."""
+    claims = {
+        "sub": f"portal-user-{customer_id}",
+        "role": "CUSTOMER",
+        "customer_id": customer_id,
+        "exp": datetime.now(UTC) + timedelta(minutes=minutes),
+    }
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+
+
+def as_customer(client: GraphQLClient, customer_id: str) -> GraphQLClient:
+    """``client``'s schema and database, called by the customer ``customer_id``."""
+    settings = client.settings.model_copy(update={"jwt_secret": SecretStr(JWT_SECRET)})
+    authorization = f"Bearer {customer_token(customer_id)}"
+    return dataclasses.replace(client, settings=settings, authorization=authorization)
 
 
 @pytest.fixture
 async def as_role(
     database: Database, production: Settings
 ) -> Callable[[Role | None], Awaitable[GraphQLClient]]:
-    """A client authenticated with a fresh API key of the given role (None: no credentials)."""
+    """A client authenticated with a fresh API key of the given role (None: no credentials); a
+    CUSTOMER is a token naming a fresh customer of their own."""
     schema = create_schema(production)
     keys: dict[Role, str] = {}
 
     async def client(role: Role | None) -> GraphQLClient:
         if role is None:
             return GraphQLClient(schema, database, production)
+        if role is Role.CUSTOMER:
+            anonymous = GraphQLClient(schema, database, production)
+            customer = await CustomerService(database.db).create(
+                {"email": f"{uuid.uuid4().hex[:12]}@customer.example", "name": "A customer"}
+            )
+            return as_customer(anonymous, str(customer["_id"]))
         if role not in keys:
             _, keys[role] = await ApiKeyService(database.db).create(f"{role.value} key", role)
         return GraphQLClient(schema, database, production, f"Bearer {keys[role]}")
@@ -286,9 +326,10 @@ async def as_role(
 
 
 async def customer_says(gql: GraphQLClient, ticket_id: str, message: dict[str, Any]) -> Any:
-    """Add a message as the ticket's customer (through a CUSTOMER credential)."""
-    _, key = await ApiKeyService(gql.database.db).create("help widget", Role.CUSTOMER)
-    portal = dataclasses.replace(gql, authorization=f"Bearer {key}")
+    """Add a message as the ticket's customer (signed in with a CUSTOMER token)."""
+    ticket = await TicketRepository(gql.database.db).get(decode_id(ticket_id, "Ticket"))
+    assert ticket is not None, ticket_id
+    portal = as_customer(gql, str(ticket["customerId"]))
     data = await portal(
         """mutation($id: ID!, $input: TicketMessageInput!) {
           addTicketMessage(ticketId: $id, input: $input) {

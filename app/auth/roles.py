@@ -14,8 +14,8 @@ class Role(Enum):
     MANAGER = "MANAGER"
     AGENT = "AGENT"
     ANALYST = "ANALYST"
-    # A customer-facing credential (a help widget's or portal's backend): it writes messages
-    # as the ticket's customer and reads nothing else.
+    # A customer signed in to a portal or app (a JWT naming the customer): their own record,
+    # orders and tickets, and published articles; nothing else.
     CUSTOMER = "CUSTOMER"
 
 
@@ -30,6 +30,8 @@ class Principal:
     id: str
     name: str
     role: Role
+    # The customer a CUSTOMER principal is (hex ObjectId); None for staff.
+    customer_id: str | None = None
 
     @property
     def bucket(self) -> str:

@@ -80,6 +80,9 @@ class ApiKeyService:
         """The stored key record and the key itself, which is never shown again."""
         check = Checker()
         clean_name = check.text("name", name, required=True, max_length=100)
+        if role is Role.CUSTOMER:
+            message = "A customer signs in with a token naming them; keys are for staff."
+            check.add("role", ErrorCode.INVALID, message)
         check.raise_if_any()
         for _ in range(3):  # a prefix collision is a 1-in-4-billion event; retry anyway
             key, prefix = new_key()
@@ -126,6 +129,8 @@ class ApiKeyService:
         record = await self.keys.by_prefix(key[:PREFIX_LENGTH])
         if record is None or record["revokedAt"] is not None:
             return None
+        if record["role"] == Role.CUSTOMER.value:
+            return None  # a key made before customers signed in by token names no customer
         if not hmac.compare_digest(record["hash"], digest):
             return None
         now = datetime.now(UTC)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import jwt
+from bson import ObjectId
+from bson.errors import InvalidId
 
 from app.auth.roles import Principal, Role
 from app.core.settings import Settings
+from app.graphql.relay import InvalidGlobalId, decode_id
 
 
 class InvalidToken(Exception):
@@ -47,4 +50,24 @@ def verify_token(token: str, settings: Settings) -> Principal:
         raise InvalidToken(f"the token's {settings.jwt_role_claim!r} claim is not a role") from None
     subject = str(claims["sub"])
     name = str(claims.get(settings.jwt_name_claim) or subject)
-    return Principal(kind="user", id=subject[:200], name=name[:200], role=role)
+    customer = _customer(claims, settings) if role is Role.CUSTOMER else None
+    return Principal(
+        kind="user", id=subject[:200], name=name[:200], role=role, customer_id=customer
+    )
+
+
+def _customer(claims: dict[str, Any], settings: Settings) -> str:
+    """The customer a CUSTOMER token names: a Customer ID, or the record's 24-hex ObjectId."""
+    value = claims.get(settings.jwt_customer_claim)
+    if not isinstance(value, str):
+        raise InvalidToken(f"a CUSTOMER token needs the {settings.jwt_customer_claim!r} claim")
+    try:
+        return str(decode_id(value, "Customer"))
+    except InvalidGlobalId:
+        pass
+    try:
+        return str(ObjectId(value))
+    except (InvalidId, TypeError):
+        raise InvalidToken(
+            f"the token's {settings.jwt_customer_claim!r} claim is not a Customer ID"
+        ) from None

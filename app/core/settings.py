@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     jwt_role_claim: str = "role"
     jwt_name_claim: str = "sub"
+    jwt_customer_claim: str = Field(
+        default="customer_id",
+        description="The claim naming the customer (a Customer ID) in a CUSTOMER token.",
+    )
 
     @field_validator("timezone")
     @classmethod

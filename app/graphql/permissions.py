@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
+from bson import ObjectId
 from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
@@ -23,7 +24,7 @@ from app.graphql.context import Info
 # Registered here; GraphQL types take Role from this module, so it is registered first.
 strawberry.enum(Role, description="What a caller may do; see the README's permissions table.")
 
-# Every staff role; CUSTOMER credentials only write messages (addTicketMessage).
+# Every staff role; a CUSTOMER sees only their own data (the fields in customer_view.py).
 EVERYONE = frozenset(Role) - {Role.CUSTOMER}
 CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
 TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
@@ -47,6 +48,15 @@ class Allow(BasePermission):
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         principal = await info.context.require_principal()
         return principal.role in self.roles
+
+
+def customer_of(principal: Principal) -> ObjectId | None:
+    """The customer a CUSTOMER principal is; None for staff."""
+    if principal.role is not Role.CUSTOMER:
+        return None
+    if principal.customer_id is None:  # every CUSTOMER principal names one (tokens.py)
+        raise forbidden("This credential names no customer.")
+    return ObjectId(principal.customer_id)
 
 
 def forbidden(message: str) -> GraphQLError:

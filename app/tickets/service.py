@@ -138,8 +138,11 @@ class TicketService:
             "ticketId", ErrorCode.OUT_OF_RANGE, f"A ticket holds at most {MAX_MESSAGES} messages."
         )
 
-    async def get(self, ticket_id: ObjectId, field: str = "id") -> Document:
+    async def get(
+        self, ticket_id: ObjectId, field: str = "id", *, owner: ObjectId | None = None
+    ) -> Document:
+        """The ticket; for a customer (``owner``) only their own, another's is not found."""
         ticket = await self.tickets.get(ticket_id)
-        if ticket is None:
+        if ticket is None or (owner is not None and ticket["customerId"] != owner):
             raise InputError.one(field, ErrorCode.NOT_FOUND, "No ticket has this ID.")
         return ticket

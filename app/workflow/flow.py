@@ -104,9 +104,16 @@ class Workflow:
         raise _changed_meanwhile()
 
     async def add_message(
-        self, ticket_id: ObjectId, author: Author, body: str, internal: bool
+        self,
+        ticket_id: ObjectId,
+        author: Author,
+        body: str,
+        internal: bool,
+        *,
+        owner: ObjectId | None = None,
     ) -> Document:
-        before = await self.service.get(ticket_id, field="ticketId")
+        """Adds a message; ``owner``: the customer writing, who may write only on their own."""
+        before = await self.service.get(ticket_id, field="ticketId", owner=owner)
         ticket = await self.service.add_message(ticket_id, author, body, internal)
         if author.kind is AuthorKind.CUSTOMER:
             # The customer wrote again: a resolved ticket opens again.

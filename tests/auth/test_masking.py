@@ -9,7 +9,7 @@ import pytest
 from app.auth.roles import Role
 from app.graphql.permissions import mask_email, mask_emails_in, mask_phone
 from tests import factories
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, as_customer
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ async def test_analysts_cannot_recover_emails_by_lookup_filter_search_or_authors
     manager = await as_role(Role.MANAGER)
     jane = await factories.customer(manager, "Jane Roe", email="jroe1987@example.com")
     ticket = await factories.ticket(manager, jane["id"])
-    portal = await as_role(Role.CUSTOMER)
+    portal = as_customer(manager, jane["id"])
     await portal(
         """mutation($id: ID!) { addTicketMessage(ticketId: $id,
             input: {body: "Any news?"}) { ticket { id } } }""",

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from app.auth.roles import Role
 from tests import factories
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, as_customer
 
 UPDATE = """
 mutation($id: ID!, $input: UpdateTicketInput!) {
@@ -112,9 +112,10 @@ async def test_update_ticket_priority_and_assignee(gql: GraphQLClient) -> None:
 async def test_first_response_is_the_first_public_reply_by_staff(
     as_role: Callable[[Role | None], Awaitable[GraphQLClient]],
 ) -> None:
-    manager, portal = await as_role(Role.MANAGER), await as_role(Role.CUSTOMER)
+    manager = await as_role(Role.MANAGER)
     ada = await factories.customer(manager, "Ada Lovelace", email="ada@example.com")
     ticket = await factories.ticket(manager, ada["id"])
+    portal = as_customer(manager, ada["id"])
     data = await portal(ADD_MESSAGE, id=ticket["id"], input={"body": "any news?"})
     assert data["addTicketMessage"]["ticket"]["firstResponseAt"] is None
     data = await manager(ADD_MESSAGE, id=ticket["id"], input={"body": "note", "internal": True})

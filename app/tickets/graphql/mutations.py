@@ -9,7 +9,7 @@ from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.mutations import Idempotent, Mutations, provided, request_params
 from app.graphql.payloads import payload
-from app.graphql.permissions import TICKET_WRITERS, Role, allow
+from app.graphql.permissions import TICKET_WRITERS, Role, allow, customer_of
 from app.graphql.relay import decode_input_id
 from app.tickets.graphql.inputs import CreateTicketInput, TicketMessageInput, UpdateTicketInput
 from app.tickets.graphql.types import Ticket
@@ -89,9 +89,12 @@ class TicketMutation:
         self, info: Info, ticket_id: strawberry.ID, input: TicketMessageInput
     ) -> AddTicketMessagePayload:
         author = await author_of(info)
+        owner = customer_of(await info.context.require_principal())
 
         async def add(service: Workflow, object_id: ObjectId) -> Document:
-            return await service.add_message(object_id, author, input.body, input.internal)
+            return await service.add_message(
+                object_id, author, input.body, input.internal, owner=owner
+            )
 
         key = Idempotent(input.idempotency_key, {"ticketId": ticket_id, **request_params(input)})
         return await TICKETS.change(
