@@ -22,6 +22,7 @@ from app.inventory.repository import (
     WarehouseRepository,
 )
 from app.jobs.repository import JobRepository
+from app.knowledge.repository import ArticleRepository
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
@@ -45,6 +46,7 @@ REPOSITORIES = (
     ProductRepository,
     OrderRepository,
     TicketRepository,
+    ArticleRepository,
     CounterRepository,
     RateLimitRepository,
     JobRepository,

@@ -45,6 +45,9 @@ from app.jobs.graphql.mutations import JobMutation
 from app.jobs.graphql.queries import JobQuery, JobSubscription
 from app.jobs.graphql.types import Job
 from app.jobs.registry import HANDLERS, RESULT_TYPES
+from app.knowledge.graphql.mutations import KnowledgeMutation
+from app.knowledge.graphql.queries import KnowledgeQuery
+from app.knowledge.graphql.types import Article
 from app.orders.graphql.mutations import OrderMutation
 from app.orders.graphql.queries import OrderQuery
 from app.orders.graphql.types import Order
@@ -89,6 +92,7 @@ class Query(
     InventoryQuery,
     ForecastQuery,
     WorkflowQuery,
+    KnowledgeQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -118,6 +122,7 @@ class Mutation(
     InventoryMutation,
     TicketMutation,
     WorkflowMutation,
+    KnowledgeMutation,
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
@@ -150,7 +155,7 @@ class Schema(strawberry.Schema):
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
     Warehouse, StockMove, Fulfilment, SalesForecast, Agent, Team, Rule, RuleRun, BusinessHours,
-    SlaPolicy, Task,
+    SlaPolicy, Task, Article,
 ]  # fmt: skip
 
 

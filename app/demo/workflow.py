@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from app.core.db import MongoDatabase
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
+from app.demo.knowledge import knowledge_demo
 from app.jobs.models import JobKind
 from app.jobs.service import JobService
 from app.jobs.worker import Worker
@@ -63,6 +64,7 @@ def cn_holidays(year: int) -> list[date]:
 async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]:
     """Set up the demo's desk and run its open tickets through the workflow."""
     await load_defaults(db, settings.timezone)
+    articles = await knowledge_demo(db)
     service = WorkflowService(db)
     now = datetime.now(UTC)
     years = (now.year - 1, now.year, now.year + 1)
@@ -117,7 +119,8 @@ async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
     )
     await segment(db, settings)
     replayed = await replay(db)
-    return {"agents": len(AGENTS), "tickets through the workflow": replayed + await arrive(db)}
+    arrived = await arrive(db)
+    return {"agents": len(AGENTS), "tickets through the workflow": replayed + arrived, **articles}
 
 
 LIVE = (  # tickets that arrive as the demo starts: their clocks run now

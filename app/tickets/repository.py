@@ -196,6 +196,20 @@ class TicketRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def add_article_feedback(
+        self, ticket_id: ObjectId, entry: Document, *, deflected: bool
+    ) -> Document | None:
+        """Record a reader's word on an article, once per article and ticket (None if it is
+        recorded already); ``deflected``: the automatic answer resolved the consultation."""
+        update: dict[str, Any] = {"$push": {"articleFeedback": entry}}
+        if deflected:
+            update["$set"] = {"autoAnswer.deflected": True}
+        return await self.collection.find_one_and_update(
+            {"_id": ticket_id, "articleFeedback.articleId": {"$ne": entry["articleId"]}},
+            update,
+            return_document=ReturnDocument.AFTER,
+        )
+
     async def first_response(self, ticket_id: ObjectId, now: datetime) -> Document | None:
         """Record the first staff reply, unless one was recorded already."""
         return await self.collection.find_one_and_update(

@@ -97,6 +97,13 @@ async def _load(service: WorkflowService, timezone: str) -> None:
         )
     rules = [
         {
+            # Does nothing until articles are published; then answers when the model is sure.
+            "name": "Answer consultations from the help center",
+            "event": E.TICKET_CREATED,
+            "conditions": {"all": [_when(F.TYPE, Op.IS, "CONSULTATION")]},
+            "actions": [_do(A.REPLY_WITH_ARTICLE)],
+        },
+        {
             "name": "New tickets to the support queue",
             "event": E.TICKET_CREATED,
             "conditions": {"all": [_when(F.TEAM, Op.NOT_PRESENT)]},

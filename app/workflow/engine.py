@@ -23,6 +23,7 @@ from app.tickets.models import (
     AuthorKind,
     TicketPriority,
     TicketStatus,
+    TicketType,
 )
 from app.tickets.service import status_changes
 from app.workflow.conditions import Facts, matches
@@ -37,18 +38,36 @@ PLACEHOLDERS = (
 # What a rule may change on the ticket document (with the fields that move with them).
 WRITABLE = (
     "status", "statusChangedAt", "resolvedAt", "priority", "priorityRank", "teamId",
-    "assigneeId", "tags", "queuedAt",
+    "assigneeId", "tags", "queuedAt", "autoAnswer",
 )  # fmt: skip
+# The automatic answer's words around the article; a rule's template may replace them.
+ANSWER_TEMPLATE = (
+    "Hi {{customer.firstName}}, this article from our help center may answer your question."
+)
+ANSWER_FOOTER = "Did this answer your question? Tell us, and we close the ticket for you."
 PRIORITIES = list(TicketPriority)
 
 
 @dataclass(frozen=True)
+class Answer:
+    """The knowledge base's best article for the ticket, and how sure the model is."""
+
+    article_id: ObjectId
+    title: str
+    body: str
+    confidence: float
+    threshold: float  # the model's abstain threshold
+
+
+@dataclass(frozen=True)
 class Directory:
-    """Names the actions need: teams, agents and the ticket's customer."""
+    """Names the actions need: teams, agents and the ticket's customer; and the best article
+    when a rule may answer with one."""
 
     teams: dict[ObjectId, Document]
     agents: dict[ObjectId, Document]
     customer: Document | None = None
+    answer: Answer | None = None
 
     def team_name(self, team_id: Any) -> str | None:
         team = self.teams.get(team_id)
@@ -190,6 +209,8 @@ def _act(
             )
         case A.ESCALATE:
             _escalate(params, rule, outcome, directory, now)
+        case A.REPLY_WITH_ARTICLE:
+            _answer(params, rule, outcome, directory, now)
 
 
 def _set_priority(work: Document, priority: TicketPriority) -> None:
@@ -211,6 +232,34 @@ def _escalate(
     reason = params.get("note") or f"escalated by the rule '{rule['name']}'"
     body = f"{who}: ticket {work.get('number', '')} {reason}; priority is now {work['priority']}."
     outcome.messages.append(_message(rule, body, True, now))
+
+
+def _answer(
+    params: Document, rule: Document, outcome: Outcome, directory: Directory, now: datetime
+) -> None:
+    """Answer a consultation with the best article, once per ticket, when the model is sure
+    enough (the rule's minConfidence, else the model's threshold)."""
+    work, answer = outcome.ticket, directory.answer
+    if (
+        answer is None
+        or work.get("type") != TicketType.CONSULTATION.value
+        or work.get("autoAnswer")
+    ):
+        return
+    if answer.confidence < params.get("minConfidence", answer.threshold):
+        return
+    intro = render(params.get("template") or ANSWER_TEMPLATE, work, directory)
+    body = f"{intro}\n\n**{answer.title}**\n\n{answer.body}\n\n{ANSWER_FOOTER}"
+    message = _message(rule, body, False, now)
+    message.update(automatic=True, articleId=answer.article_id)
+    outcome.messages.append(message)
+    work["autoAnswer"] = {
+        "articleId": answer.article_id,
+        "confidence": round(answer.confidence, 4),
+        "ruleId": rule.get("_id"),
+        "at": now,
+        "deflected": False,
+    }
 
 
 def _message(rule: Document, body: str, internal: bool, now: datetime) -> Document:

@@ -15,11 +15,13 @@ from bson import ObjectId
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.customers.repository import CustomerRepository
+from app.knowledge.repository import ArticleRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tickets.models import Author, AuthorKind, TicketDraft, TicketStatus
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService, status_changes
 from app.workflow import engine, sla
+from app.workflow.answers import ANSWER, best_answer
 from app.workflow.assignment import AgentFull, Assignment
 from app.workflow.conditions import Facts, matches
 from app.workflow.models import RuleEvent, RuleField
@@ -55,6 +57,7 @@ class Workflow:
         self.segment_runs = SegmentationRunRepository(db)
         self.assignments = AssignmentRepository(db)  # segment assignments
         self.assignment = Assignment(db)
+        self.articles = ArticleRepository(db)
         self.db = db
 
     # The ticket API -------------------------------------------------------------------------
@@ -257,6 +260,9 @@ class Workflow:
                 {**task, "ticketId": ticket["_id"], "customerId": ticket["customerId"],
                  "status": "OPEN", "completedAt": None, "createdAt": now, "updatedAt": now}
             )  # fmt: skip
+        answered = ticket.get("autoAnswer")
+        if answered and not original.get("autoAnswer"):
+            await self.articles.count_up(answered["articleId"], {"automaticAnswers": 1})
         if outcome.firings:
             await self.runs.record(
                 [
@@ -323,7 +329,9 @@ class Workflow:
         if ids:
             for agent in await self.agents.find_in("_id", ids):
                 setup.agents[agent["_id"]] = agent
-        return engine.Directory(setup.teams, setup.agents, customer)
+        answering = any(a["type"] == ANSWER for r in rules for a in r["actions"])
+        answer = await best_answer(self.db, ticket) if answering else None
+        return engine.Directory(setup.teams, setup.agents, customer, answer)
 
     @staticmethod
     def _clock(outcome: engine.Outcome, facts: Facts, setup: Setup) -> sla.Clock | None:

@@ -103,6 +103,7 @@ class RuleActionType(Enum):
     APPLY_SLA = "APPLY_SLA"
     CREATE_TASK = "CREATE_TASK"
     ESCALATE = "ESCALATE"
+    REPLY_WITH_ARTICLE = "REPLY_WITH_ARTICLE"
 
 
 class Weekday(Enum):

@@ -169,6 +169,13 @@ async def _hours(service: Checks, check: Checker, path: str, value: Any) -> Any:
     return float(value)
 
 
+async def _confidence(service: Checks, check: Checker, path: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        check.add(path, ErrorCode.OUT_OF_RANGE, "A confidence from 0 to 1.")
+        return None
+    return float(value)
+
+
 PRIORITY_NAMES = [p.value for p in TicketPriority]
 STATUS_NAMES = [s.value for s in TicketStatus]
 ACTION_PARAMS: dict[RuleActionType, dict[str, tuple[bool, Any]]] = {
@@ -188,4 +195,9 @@ ACTION_PARAMS: dict[RuleActionType, dict[str, tuple[bool, Any]]] = {
         "assigneeId": (False, _ref_parser(AGENT)),
     },
     A.ESCALATE: {"teamId": (False, _ref_parser(TEAM)), "note": (False, _text_parser(500))},
+    # Without minConfidence, the answer model's own abstain threshold.
+    A.REPLY_WITH_ARTICLE: {
+        "minConfidence": (False, _confidence),
+        "template": (False, _text_parser(MAX_TEMPLATE)),
+    },
 }

@@ -14,6 +14,7 @@ from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, Role, mask_author
 from app.graphql.relay import Node, encode_id, load_node, register_node
 from app.graphql.types import copied
+from app.knowledge.graphql.types import AutomaticAnswer
 from app.tickets.graphql import loaders
 from app.tickets.graphql.enums import (
     Channel,
@@ -33,6 +34,7 @@ from app.workflow.sla import as_of
 
 if TYPE_CHECKING:
     from app.customers.graphql.types import Customer
+    from app.knowledge.graphql.types import Article
     from app.orders.graphql.types import Order
     from app.workflow.graphql.types import Agent, Team
 
@@ -55,8 +57,12 @@ class TicketMessage:
         description="Written by the customer (their messages are tagged as feedback)."
     )
     at: datetime
+    automatic: bool = strawberry.field(
+        description="Sent by a rule on its own (an automatic answer from the knowledge base)."
+    )
     author_name: strawberry.Private[str]
     agent_id: strawberry.Private[ObjectId | None]
+    article_id: strawberry.Private[ObjectId | None]
 
     @classmethod
     def from_document(cls, doc: Document) -> TicketMessage:
@@ -68,6 +74,8 @@ class TicketMessage:
             author_kind=AuthorKind(kind),
             from_customer=from_customer,
             agent_id=doc.get("agentId"),
+            automatic=bool(doc.get("automatic")),
+            article_id=doc.get("articleId"),
             **copied(doc, "body", "internal", "at"),
         )
 
@@ -76,6 +84,12 @@ class TicketMessage:
         self, info: Info
     ) -> Annotated[Agent, strawberry.lazy("app.workflow.graphql.types")] | None:
         return await load_node(info, AGENT, self.agent_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The article an automatic answer quoted.")
+    async def article(
+        self, info: Info
+    ) -> Annotated[Article, strawberry.lazy("app.knowledge.graphql.types")] | None:
+        return await load_node(info, "Article", self.article_id)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="A topic tag on a ticket.")
@@ -130,6 +144,7 @@ class Ticket(Node):
     assignee_id: strawberry.Private[ObjectId | None]
     team_id: strawberry.Private[ObjectId | None]
     sla_state: strawberry.Private[Document | None]
+    auto_answer: strawberry.Private[Document | None]
 
     @classmethod
     def from_document(cls, doc: Document) -> Ticket:
@@ -143,6 +158,7 @@ class Ticket(Node):
             object_id=doc["_id"],
             legacy_assignee=doc.get("assignee"),
             sla_state=doc.get("sla"),
+            auto_answer=doc.get("autoAnswer"),
             tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
             language=doc.get("language") or "und",
             sentiment=TicketSentiment(
@@ -193,6 +209,10 @@ class Ticket(Node):
         parent="ticketId",
         description="Rules that fired on this ticket, newest first.",
     )
+
+    @strawberry.field(description="The knowledge base's answer a rule sent, if any.")
+    def automatic_answer(self) -> AutomaticAnswer | None:
+        return AutomaticAnswer.from_document(self.auto_answer) if self.auto_answer else None
 
     @strawberry.field
     async def customer(

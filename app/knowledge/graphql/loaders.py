@@ -1,0 +1,14 @@
+"""Articles by ID, batched per request."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+
+from app.core.db import Document
+from app.graphql.connections import load_by_id
+from app.graphql.context import Info
+from app.knowledge.repository import ArticleRepository
+
+
+async def article(info: Info, object_id: ObjectId) -> Document | None:
+    return await load_by_id(info.context, ArticleRepository, object_id)

@@ -1,0 +1,114 @@
+"""Suggested articles for a question or a ticket: the answer model over the published
+articles, built off the event loop and kept per process while the published set is the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.cpu import run_cpu
+from app.core.db import Document, MongoDatabase
+from app.knowledge.analysis import default_lexicon
+from app.knowledge.models import entry_of
+from app.knowledge.repository import ArticleRepository
+from app.knowledge.retrieval import ArticleIndex, Hit, default_calibration
+from app.tagging.language import detect_language
+from app.tagging.repository import TagRepository, keywords_of
+
+MAX_SUGGESTIONS = 10
+MAX_QUESTION = 5_000  # characters of a question the model reads
+
+
+@dataclass(frozen=True)
+class Built:
+    version: tuple[int, datetime | None, int]
+    index: ArticleIndex
+
+
+# Per database: the index and the version of the published set it was built from.
+_INDEXES: dict[str, Built] = {}
+_LOCKS: dict[str, asyncio.Lock] = {}
+
+
+def customer_text(ticket: Document) -> str:
+    """What the customer asked: the subject, the first message and their later messages."""
+    parts = [ticket.get("subject") or "", ticket.get("body") or ""]
+    parts += [
+        m.get("body") or ""
+        for m in ticket.get("messages") or []
+        if m.get("fromCustomer") and not m.get("internal")
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+class Suggester:
+    def __init__(self, db: MongoDatabase) -> None:
+        self.db = db
+        self.articles = ArticleRepository(db)
+        self.tags = TagRepository(db)
+
+    async def index(self) -> ArticleIndex:
+        """The index of the published articles as they are now."""
+        count, newest = await self.articles.published_version()
+        tags = await self.tags.active()
+        version = (count, newest, hash(repr(keywords_of(tags))))
+        built = _INDEXES.get(self.db.name)
+        if built is not None and built.version == version:
+            return built.index
+        lock = _LOCKS.setdefault(self.db.name, asyncio.Lock())
+        async with lock:  # one build per process at a time; the others wait and reuse it
+            built = _INDEXES.get(self.db.name)
+            if built is None or built.version != version:
+                documents = await self.articles.published()
+                built = Built(version, await run_cpu(_build, documents, keywords_of(tags)))
+                _INDEXES[self.db.name] = built
+        return built.index
+
+    async def suggest(
+        self,
+        text: str,
+        language: str | None = None,
+        first: int = 3,
+        *,
+        minimum: float | None = None,
+    ) -> list[Hit]:
+        """The best ``first`` published articles whose confidence reaches ``minimum`` (the
+        calibrated threshold by default); none rather than a weak match."""
+        question = text[:MAX_QUESTION]
+        if not question.strip() or first <= 0:
+            return []
+        index = await self.index()
+        wanted = language or _language(question)
+        hits = await run_cpu(index.search, question, wanted, min(first, MAX_SUGGESTIONS))
+        floor = index.calibration.threshold if minimum is None else minimum
+        return [hit for hit in hits if hit.confidence >= floor]
+
+    async def for_ticket(
+        self,
+        ticket: Document,
+        language: str | None = None,
+        first: int = 3,
+        *,
+        minimum: float | None = None,
+    ) -> list[Hit]:
+        """Articles for what the ticket's customer wrote (in the ticket's language, when the
+        tagger has told it)."""
+        wanted = language or ticket.get("language")
+        return await self.suggest(
+            customer_text(ticket),
+            wanted if wanted in ("en", "zh") else None,
+            first,
+            minimum=minimum,
+        )
+
+
+def _language(text: str) -> str | None:
+    found = detect_language(text)
+    return found if found in ("en", "zh") else None
+
+
+def _build(documents: list[Document], keywords: dict[str, dict[str, list[str]]]) -> ArticleIndex:
+    entries = [entry_of(doc) for doc in documents]
+    return ArticleIndex(entries, default_lexicon(), keywords, default_calibration())
