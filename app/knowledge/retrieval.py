@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from app.knowledge.analysis import DATA, WORD, Lexicon, Speller, query_terms, shown, terms
 from app.tagging.rules import KeywordRules
@@ -111,6 +110,9 @@ class ArticleIndex:
         self.rules = KeywordRules(keywords)
         self.calibration = calibration
         self.weights = weights
+        # scikit-learn loads with the first index, not with the app (tests/test_layout.py).
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.vocabulary: dict[str, int] = {}
         self.bm25 = self._bm25([_document_terms(e) for e in self.entries])
         known: Counter[str] = Counter()

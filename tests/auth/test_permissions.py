@@ -70,6 +70,13 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
         )
     },
     ("Mutation", "addTicketMessage"): TICKET_WRITE | {C},  # C: as the ticket's customer
+    **{("Query", name): EVERYONE | {C} for name in ("article", "articles", "suggestedArticles")},
+    ("Mutation", "createArticle"): TICKET_WRITE,
+    ("Mutation", "updateArticle"): TICKET_WRITE,
+    ("Mutation", "publishArticle"): CRM_WRITE,
+    ("Mutation", "archiveArticle"): CRM_WRITE,
+    ("Mutation", "recordArticleView"): EVERYONE | {C},
+    ("Mutation", "recordArticleFeedback"): TICKET_WRITE | {C},
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
