@@ -27,9 +27,10 @@ class Built:
     index: ArticleIndex
 
 
-# Per database: the index and the version of the published set it was built from.
+# Per database: the index and the version of the published set it was built from; and, per
+# database and event loop, the lock that lets one build run while the others wait for it.
 _INDEXES: dict[str, Built] = {}
-_LOCKS: dict[str, asyncio.Lock] = {}
+_LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
 
 
 def customer_text(ticket: Document) -> str:
@@ -57,7 +58,8 @@ class Suggester:
         built = _INDEXES.get(self.db.name)
         if built is not None and built.version == version:
             return built.index
-        lock = _LOCKS.setdefault(self.db.name, asyncio.Lock())
+        key = (self.db.name, id(asyncio.get_running_loop()))
+        lock = _LOCKS.setdefault(key, asyncio.Lock())
         async with lock:  # one build per process at a time; the others wait and reuse it
             built = _INDEXES.get(self.db.name)
             if built is None or built.version != version:

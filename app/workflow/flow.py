@@ -17,7 +17,7 @@ from app.core.errors import ErrorCode, InputError
 from app.customers.repository import CustomerRepository
 from app.knowledge.repository import ArticleRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
-from app.tickets.models import Author, AuthorKind, TicketDraft, TicketStatus
+from app.tickets.models import Author, AuthorKind, TicketDraft, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService, status_changes
 from app.workflow import engine, sla
@@ -329,7 +329,9 @@ class Workflow:
         if ids:
             for agent in await self.agents.find_in("_id", ids):
                 setup.agents[agent["_id"]] = agent
-        answering = any(a["type"] == ANSWER for r in rules for a in r["actions"])
+        answering = ticket.get("type") == TicketType.CONSULTATION.value and any(
+            a["type"] == ANSWER for r in rules for a in r["actions"]
+        )
         answer = await best_answer(self.db, ticket) if answering else None
         return engine.Directory(setup.teams, setup.agents, customer, answer)
 
