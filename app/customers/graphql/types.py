@@ -146,4 +146,4 @@ class Customer(Node):
         return CustomerStats.from_document(await orders.stats_of_customer(info, self.object_id))
 
 
-register_node(TYPE_NAME, Customer.from_document, loaders.customer)
+register_node(TYPE_NAME, Customer.from_document, loaders.customer, owner=lambda doc: doc["_id"])

@@ -111,4 +111,4 @@ class Order(Node):
         return await load_node(info, "Customer", self.customer_id)  # type: ignore[no-any-return]
 
 
-register_node(TYPE_NAME, Order.from_document, loaders.order)
+register_node(TYPE_NAME, Order.from_document, loaders.order, owner=lambda doc: doc["customerId"])

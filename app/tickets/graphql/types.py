@@ -207,4 +207,4 @@ class Ticket(Node):
         return await load_node(info, "Order", self.order_id)  # type: ignore[no-any-return]
 
 
-register_node(TYPE_NAME, Ticket.from_document, loaders.ticket)
+register_node(TYPE_NAME, Ticket.from_document, loaders.ticket, owner=lambda doc: doc["customerId"])
