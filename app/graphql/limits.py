@@ -1,5 +1,5 @@
-"""Protective schema extensions: caches, depth/alias/token limits, page sizes, query cost and
-rate limits, introspection and error masking in production.
+"""Protective schema extensions: caches, depth/alias/token limits, the fields a customer may
+select, page sizes, query cost and rate limits, introspection and error masking in production.
 
 Page sizes and cost depend on the operation's variables, which graphql-core validation rules
 never see (and Strawberry's ValidationCache caches by query text alone), so those checks run as
@@ -45,6 +45,7 @@ from app.core.paging import MAX_PAGE_SIZE
 from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.cost import Price, Work, begin, operation_cost
+from app.graphql.customer_view import CustomerView
 from app.graphql.errors import client_error, rate_limited
 
 log = logging.getLogger(__name__)
@@ -293,6 +294,7 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
         extensions.append(DisableIntrospection)
     extensions += [
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        CustomerView,
         lambda: QueryBudget(settings, leases),
     ]
     if settings.is_production:
