@@ -5,8 +5,9 @@ A CUSTOMER token reaches their own record, orders and tickets; their roots (``vi
 not theirs is null, see ``relay.resolve_node``). On top of that, before an operation of a
 CUSTOMER runs, every field the document selects (in every operation and fragment, inline
 fragments on interfaces included) is checked against this table: one field not in it refuses
-the whole operation with FORBIDDEN, before anything is read or counted. So a field added to
-the schema stays closed to customers until a row here opens it.
+the whole operation with FORBIDDEN, before anything is read or counted (the schema extension
+``limits.CustomerView`` runs the check). So a field added to the schema stays closed to
+customers until a row here opens it.
 
 ``__typename`` and introspection are allowed: the schema is published (schema/schema.graphql)
 and hiding it from customers protects nothing; production servers disable introspection for
@@ -18,7 +19,6 @@ and that every row names a field the schema has).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import (
@@ -31,9 +31,6 @@ from graphql import (
     Visitor,
     visit,
 )
-from strawberry.extensions import SchemaExtension
-
-from app.auth.roles import Role
 
 
 def fields(names: str) -> frozenset[str]:
@@ -59,10 +56,10 @@ CUSTOMER_FIELDS: dict[str, frozenset[str]] = {
     # Their tickets: the conversation without internal notes (Ticket.messages drops them), the
     # assignee's name; no tags, sentiment, language, SLA, team, rule runs or legacy fields
     "Ticket": fields(
-        "id number type channel subject body status priority createdAt updatedAt resolvedAt "
-        "messages assignee customer order"
+        "id number type channel subject body status priority createdAt updatedAt "
+        "firstResponseAt resolvedAt messages assignee customer order"
     ),
-    "TicketMessage": fields("author authorKind fromCustomer body at"),
+    "TicketMessage": fields("author authorKind fromCustomer internal body at"),  # never internal
     "Agent": fields("name"),
     # Lists ---------------------------------------------------------------------------------
     "OrderConnection": fields("edges pageInfo totalCount"),
@@ -115,22 +112,3 @@ def customer_errors(schema: GraphQLSchema, document: DocumentNode) -> list[Graph
         )
         for (type_name, field_name), node in refused.refused.items()
     ]
-
-
-class CustomerView(SchemaExtension):
-    """Refuses a CUSTOMER's operation that selects a field outside ``CUSTOMER_FIELDS``, before
-    it runs (after validation: the document is known to be valid; before its cost is taken)."""
-
-    async def on_validate(self) -> AsyncIterator[None]:
-        execution = self.execution_context
-        document = execution.graphql_document
-        if document is not None and not execution.pre_execution_errors:
-            try:
-                principal = await execution.context.principal()
-            except GraphQLError:
-                principal = None  # bad credentials: the budget's check reports them
-            if principal is not None and principal.role is Role.CUSTOMER:
-                errors = customer_errors(execution.schema._schema, document)
-                if errors:
-                    execution.pre_execution_errors = errors
-        yield
