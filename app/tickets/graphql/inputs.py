@@ -95,15 +95,15 @@ def sla_clause(statuses: list[SlaStatus], now: datetime) -> dict[str, Any]:
     "by WEB unless they say otherwise, and its priority is the service desk's to set."
 )
 class CreateTicketInput:
-    type: TicketType
-    subject: str
-    body: str
     customer_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for staff; a customer may name only themselves."
     )
+    type: TicketType
     channel: Channel | None = strawberry.field(
         default=None, description="Required for staff; WEB for a customer by default."
     )
+    subject: str
+    body: str
     order_id: strawberry.ID | None = None
     priority: TicketPriority | None = None
     idempotency_key: str | None = strawberry.field(
