@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 import strawberry
 from bson import ObjectId
+from graphql import parse, validate
 
 from app.auth.roles import Role
-from app.graphql.customer_view import CUSTOMER_FIELDS
+from app.graphql.customer_view import CUSTOMER_FIELDS, customer_errors
 from app.graphql.permissions import declared_roles
 from app.graphql.relay import decode_id, encode_id
 from tests import factories
@@ -121,3 +123,15 @@ def test_the_customer_view_roots_are_the_fields_that_allow_customers(
     }
     assert listed == allowing
     assert listed == {key for key, roles in PERMISSIONS.items() if Role.CUSTOMER in roles}
+
+
+def test_the_portal_example_selects_only_what_a_customer_may(schema: strawberry.Schema) -> None:
+    text = Path(__file__).parents[2] / "schema" / "operations" / "customer_portal.graphql"
+    document = parse(text.read_text())
+    assert validate(schema._schema, document) == []
+    assert customer_errors(schema._schema, document) == []
+    # and the check is not vacuous: one field more is refused
+    extra = parse(text.read_text().replace("assignee { name }", "assignee { name email }"))
+    assert [e.message for e in customer_errors(schema._schema, extra)] == [
+        "Forbidden: a customer cannot select Agent.email."
+    ]
