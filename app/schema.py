@@ -34,7 +34,7 @@ from app.graphql.context import Info
 from app.graphql.errors import client_error
 from app.graphql.execution import Executor
 from app.graphql.limits import is_unexpected, protective_extensions
-from app.graphql.permissions import EVERYONE, allow
+from app.graphql.permissions import ANYONE, allow, customer_of
 from app.graphql.relay import Node, resolve_node
 from app.imports.graphql.mutations import ImportMutation
 from app.imports.graphql.types import ImportResult
@@ -97,21 +97,25 @@ class Query(
     AuditQuery,
 ):
     @strawberry.field(
-        description="Any object by its global ID; null if it does not exist.",
-        extensions=[allow(EVERYONE)],
+        description="Any object by its global ID; null if it does not exist (for a customer, "
+        "also if it is not theirs: their record, orders and tickets only).",
+        extensions=[allow(ANYONE)],
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        node: Node | None = await resolve_node(info, id)
+        customer = customer_of(await info.context.require_principal())
+        node: Node | None = await resolve_node(info, id, customer=customer)
         return node
 
     @strawberry.field(
-        description=f"Objects by global ID, in order; at most {MAX_NODES}.",
-        extensions=[allow(EVERYONE)],
+        description=f"Objects by global ID, in order; at most {MAX_NODES}. Null as in `node`.",
+        extensions=[allow(ANYONE)],
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise client_error(f"nodes takes at most {MAX_NODES} IDs.", "OUT_OF_RANGE")
-        return list(await asyncio.gather(*(resolve_node(info, global_id) for global_id in ids)))
+        customer = customer_of(await info.context.require_principal())
+        found = (resolve_node(info, global_id, customer=customer) for global_id in ids)
+        return list(await asyncio.gather(*found))
 
 
 @strawberry.type

@@ -20,7 +20,14 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info as StrawberryInfo
 
 from app.core.db import Document
-from app.core.paging import InvalidCursor, InvalidPage, PageRequest, SortSpec, encode_cursor
+from app.core.paging import (
+    InvalidCursor,
+    InvalidPage,
+    PageRequest,
+    SortSpec,
+    and_filters,
+    encode_cursor,
+)
 from app.core.repository import PageResult, Repository
 from app.graphql.context import Context
 from app.graphql.cost import measured
@@ -192,6 +199,7 @@ def connection_field(
     parent: str | None = None,
     source: Callable[[StrawberryInfo[Context, None], ListArguments], Source | None] | None = None,
     check: Callable[[StrawberryInfo[Context, None], ListArguments], Awaitable[None]] | None = None,
+    scope: Callable[[StrawberryInfo[Context, None]], Awaitable[dict[str, Any]]] | None = None,
     roles: frozenset[Any] | None = None,
     description: str | None = None,
 ) -> Any:
@@ -203,7 +211,8 @@ def connection_field(
     the children's field holding the parent's ``object_id``. Without ``orderBy``, the list
     comes in the repository's ``list_order``. ``source`` may hand a root list
     to another source for some arguments (a segment's customers); ``check`` may refuse some
-    arguments for some callers. ``roles`` declares who may call a root field.
+    arguments for some callers; ``scope`` gives a filter ANDed into every query whatever the
+    arguments say (a customer's own records). ``roles`` declares who may call a root field.
     """
     convert = (
         node.from_document
@@ -236,6 +245,8 @@ def connection_field(
         if fixed:
             query = {**fixed, **query}
         query = with_search(query, given.search)
+        if scope is not None:
+            query = and_filters(await scope(info), query)
         sort = sort_spec(given.order_by, repository.list_order)
         context = info.context
         if parent is not None:

@@ -1,5 +1,5 @@
-"""Protective schema extensions: caches, depth/alias/token limits, page sizes, query cost and
-rate limits, introspection and error masking in production.
+"""Protective schema extensions: caches, depth/alias/token limits, the fields a customer may
+select, page sizes, query cost and rate limits, introspection and error masking in production.
 
 Page sizes and cost depend on the operation's variables, which graphql-core validation rules
 never see (and Strawberry's ValidationCache caches by query text alone), so those checks run as
@@ -41,10 +41,12 @@ from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from app.auth.rate_limits import RateLimitRepository, TokenLeases
+from app.auth.roles import Role
 from app.core.paging import MAX_PAGE_SIZE
 from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.cost import Price, Work, begin, operation_cost
+from app.graphql.customer_view import customer_errors
 from app.graphql.errors import client_error, rate_limited
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,29 @@ def page_size_errors(document: DocumentNode, variables: dict[str, Any]) -> list[
 
 def _add_errors(context: ExecutionContext, errors: list[GraphQLError]) -> None:
     context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
+
+
+class CustomerView(SchemaExtension):
+    """Refuses a customer's operation that selects a field outside the customer view
+    (``customer_view.py``) before it runs; must run after ValidationCache (the document is
+    valid) and before QueryBudget (a refused operation costs nothing). The caller is
+    authenticated here, so bad credentials or an unreachable database are reported here."""
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is not None and not execution.pre_execution_errors:
+            context: Context = execution.context
+            try:
+                principal = await context.principal()
+            except GraphQLError as error:
+                _add_errors(execution, [error])
+            except PyMongoError as error:
+                _add_errors(execution, [driver_error(error, context.request_id)])
+            else:
+                if principal is not None and principal.role is Role.CUSTOMER:
+                    _add_errors(execution, customer_errors(execution.schema._schema, document))
+        yield
 
 
 class QueryBudget(SchemaExtension):
@@ -293,6 +318,7 @@ def protective_extensions(settings: Settings) -> list[Callable[[], SchemaExtensi
         extensions.append(DisableIntrospection)
     extensions += [
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        CustomerView,
         lambda: QueryBudget(settings, leases),
     ]
     if settings.is_production:

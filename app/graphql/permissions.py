@@ -26,6 +26,10 @@ strawberry.enum(Role, description="What a caller may do; see the README's permis
 
 # Every staff role; a CUSTOMER sees only their own data (the fields in customer_view.py).
 EVERYONE = frozenset(Role) - {Role.CUSTOMER}
+# Staff and customers: fields a customer reaches too (``viewer``, ``node``).
+ANYONE = frozenset(Role)
+# Only a customer: their own lists (``myOrders``, ``myTickets``); staff have none.
+CUSTOMERS = frozenset({Role.CUSTOMER})
 CRM_WRITERS = frozenset({Role.ADMIN, Role.MANAGER})
 TICKET_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 ADMINS = frozenset({Role.ADMIN})
@@ -57,6 +61,14 @@ def customer_of(principal: Principal) -> ObjectId | None:
     if principal.customer_id is None:  # every CUSTOMER principal names one (tokens.py)
         raise forbidden("This credential names no customer.")
     return ObjectId(principal.customer_id)
+
+
+async def own_records(info: Info) -> dict[str, Any]:
+    """The filter a customer's own lists are held to, whatever their arguments say."""
+    customer = customer_of(await info.context.require_principal())
+    if customer is None:
+        raise forbidden("Only a customer has lists of their own.")
+    return {"customerId": customer}
 
 
 def forbidden(message: str) -> GraphQLError:

@@ -86,6 +86,8 @@ class NodeType:
     name: str
     from_document: Callable[[Document], Any]
     load: Callable[[Any, ObjectId], Awaitable[Document | None]]
+    # Whether a customer (their ID) may read a document by its ID; None: no customer may.
+    customer_reads: Callable[[Document, ObjectId], bool] | None = None
 
 
 _NODES: dict[str, NodeType] = {}
@@ -95,10 +97,19 @@ def register_node(
     name: str,
     from_document: Callable[[Document], Any],
     load: Callable[[Any, ObjectId], Awaitable[Document | None]],
+    *,
+    customer_reads: Callable[[Document, ObjectId], bool] | None = None,
 ) -> None:
     """Make ``name`` a node type: ``load(info, object_id)`` finds its document (through the
-    request's loaders), ``from_document`` makes the GraphQL object."""
-    _NODES[name] = NodeType(name, from_document, load)
+    request's loaders), ``from_document`` makes the GraphQL object; ``customer_reads(doc,
+    customer)`` says whether a customer may read a document by ID (their own, or a published
+    article), for the types a customer may read at all."""
+    _NODES[name] = NodeType(name, from_document, load, customer_reads)
+
+
+def owned_by_customer(field: str) -> Callable[[Document, ObjectId], bool]:
+    """``customer_reads`` of a type whose documents name their customer in ``field``."""
+    return lambda document, customer: document[field] == customer
 
 
 def node_of(name: str) -> Callable[[Document], Any]:
@@ -125,12 +136,21 @@ async def load_node(info: Any, name: str, object_id: ObjectId | None) -> Any:
     return node_type.from_document(document) if document is not None else None
 
 
-async def resolve_node(info: Any, global_id: str) -> Any:
-    """The node a global ID names; ``INVALID_ID`` if the ID names no node type."""
+async def resolve_node(info: Any, global_id: str, *, customer: ObjectId | None = None) -> Any:
+    """The node a global ID names; ``INVALID_ID`` if the ID names no node type. For a
+    ``customer``, only what they own: anything else reads as null, as a missing ID does."""
     try:
         type_name, object_id = parse_id(global_id)
     except InvalidGlobalId:
         type_name, object_id = "", None
     if type_name not in _NODES or object_id is None:
         raise client_error(f"{global_id!r} is not a valid ID.", "INVALID_ID")
-    return await load_node(info, type_name, object_id)
+    if customer is None:
+        return await load_node(info, type_name, object_id)
+    node_type = _NODES[type_name]
+    if node_type.customer_reads is None:
+        return None  # not even looked up: a customer learns nothing of other types
+    document = await node_type.load(info, object_id)
+    if document is None or not node_type.customer_reads(document, customer):
+        return None
+    return node_type.from_document(document)

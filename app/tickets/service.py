@@ -21,6 +21,7 @@ from app.tickets.models import (
     Author,
     AuthorKind,
     TicketDraft,
+    TicketPriority,
     TicketStatus,
 )
 from app.tickets.repository import TicketRepository
@@ -53,16 +54,25 @@ class TicketService:
     async def create(self, draft: TicketDraft) -> Document:
         return await self.tickets.insert(await self.prepare(draft))
 
-    async def prepare(self, draft: TicketDraft) -> Document:
-        """The checked new ticket, numbered, as it will be stored."""
+    async def prepare(self, draft: TicketDraft, *, owner: ObjectId | None = None) -> Document:
+        """The checked new ticket, numbered, as it will be stored. A customer (``owner``)
+        opens tickets for themselves only, about their own orders (another's reads as not
+        found), and leaves the priority to the service desk."""
         check = Checker()
         subject = check.text("subject", draft.subject, required=True)
         body = check.text("body", draft.body, required=True, max_length=MAX_BODY)
+        if owner is not None:
+            if draft.priority is not TicketPriority.NORMAL:
+                check.add("priority", ErrorCode.INVALID, "The service desk sets the priority.")
+            if draft.customer_id != owner:
+                message = "A customer opens tickets for themselves only."
+                check.add("customerId", ErrorCode.INVALID, message)
+                check.raise_if_any()  # nothing of another customer is looked up
         if await self.customers.get(draft.customer_id) is None:
             check.add("customerId", ErrorCode.NOT_FOUND, "No customer has this ID.")
         if draft.order_id is not None:
             order = await self.orders.get(draft.order_id)
-            if order is None:
+            if order is None or (owner is not None and order["customerId"] != owner):
                 check.add("orderId", ErrorCode.NOT_FOUND, "No order has this ID.")
             elif order["customerId"] != draft.customer_id:
                 check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")

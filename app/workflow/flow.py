@@ -62,10 +62,11 @@ class Workflow:
 
     # The ticket API -------------------------------------------------------------------------
 
-    async def create(self, draft: TicketDraft) -> Document:
+    async def create(self, draft: TicketDraft, *, owner: ObjectId | None = None) -> Document:
         """A new ticket, written once with what its TICKET_CREATED rules made of it (and its
-        assignee's capacity taken first): no moment exists where it is stored unrouted."""
-        document = {"_id": ObjectId(), **await self.service.prepare(draft)}
+        assignee's capacity taken first): no moment exists where it is stored unrouted.
+        ``owner``: the customer opening it, who opens tickets only for themselves."""
+        document = {"_id": ObjectId(), **await self.service.prepare(draft, owner=owner)}
         event, now = RuleEvent.TICKET_CREATED, document["updatedAt"]
         try:
             setup = await self.setup(event)

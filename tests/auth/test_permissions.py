@@ -25,7 +25,8 @@ from app.graphql.permissions import declared_roles
 from tests.conftest import GraphQLClient
 
 A, M, G, N, C = Role.ADMIN, Role.MANAGER, Role.AGENT, Role.ANALYST, Role.CUSTOMER
-EVERYONE = frozenset({A, M, G, N})  # staff: a CUSTOMER credential only writes messages
+EVERYONE = frozenset({A, M, G, N})  # staff; a customer has their own fields (customer_view.py)
+ANYONE = EVERYONE | {C}
 CRM_WRITE = frozenset({A, M})
 TICKET_WRITE = frozenset({A, M, G})
 ADMIN = frozenset({A})
@@ -35,14 +36,17 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
         ("Query", name): EVERYONE
         for name in (
             "customer", "customers", "product", "products", "order",
-            "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "node", "nodes",
-            "viewer", "job", "jobs", "segmentationRun", "segmentationRuns", "latestSegmentation",
+            "orderByNumber", "orders", "ticket", "ticketByNumber", "tickets", "job", "jobs",
+            "segmentationRun", "segmentationRuns", "latestSegmentation",
             "salesForecast", "salesForecasts", "latestSalesForecast",
             "tags", "taggerModels", "feedbackSummary", "warehouses", "stockLevels",
             "inventoryValuation", "reorderSuggestions", "agents", "teams", "rules", "ruleRuns",
             "businessHours", "slaPolicies", "tasks",
         )
     },
+    **{("Query", name): ANYONE for name in ("viewer", "node", "nodes")},
+    ("Query", "myOrders"): frozenset({C}),  # a customer's own lists; staff have none
+    ("Query", "myTickets"): frozenset({C}),
     ("Query", "stockMoves"): TICKET_WRITE,  # the ledger and the queue: not for analysts
     ("Query", "fulfilments"): TICKET_WRITE,
     ("Subscription", "jobProgress"): EVERYONE,
@@ -64,18 +68,19 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     **{
         ("Mutation", name): TICKET_WRITE
         for name in (
-            "createTicket", "updateTicket", "setTicketTags", "createTask", "updateTask",
+            "updateTicket", "setTicketTags", "createTask", "updateTask",
             "completeTask", "claimNextFulfilment", "completeFulfilment", "holdFulfilment",
             "releaseFulfilment",
         )
     },
-    ("Mutation", "addTicketMessage"): TICKET_WRITE | {C},  # C: as the ticket's customer
-    **{("Query", name): EVERYONE | {C} for name in ("article", "articles", "suggestedArticles")},
+    ("Mutation", "createTicket"): TICKET_WRITE | {C},  # C: for themselves
+    ("Mutation", "addTicketMessage"): TICKET_WRITE | {C},  # C: on their own tickets
+    **{("Query", name): ANYONE for name in ("article", "articles", "suggestedArticles")},
     ("Mutation", "createArticle"): TICKET_WRITE,
     ("Mutation", "updateArticle"): TICKET_WRITE,
     ("Mutation", "publishArticle"): CRM_WRITE,
     ("Mutation", "archiveArticle"): CRM_WRITE,
-    ("Mutation", "recordArticleView"): EVERYONE | {C},
+    ("Mutation", "recordArticleView"): ANYONE,
     ("Mutation", "recordArticleFeedback"): TICKET_WRITE | {C},
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,

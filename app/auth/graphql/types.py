@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from bson import ObjectId
@@ -11,8 +12,11 @@ from app.auth.repository import ApiKeyRepository
 from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.permissions import Role
-from app.graphql.relay import Node, encode_id, register_node
+from app.graphql.relay import Node, encode_id, load_node, register_node
 from app.graphql.types import copied
+
+if TYPE_CHECKING:
+    from app.customers.graphql.types import Customer
 
 TYPE_NAME = "ApiKey"
 
@@ -22,6 +26,13 @@ class Viewer:
     name: str
     role: Role
     kind: str = strawberry.field(description="`api_key`, `user` or `development`.")
+    customer_id: strawberry.Private[ObjectId | None]
+
+    @strawberry.field(description="The customer a CUSTOMER token names; null for staff.")
+    async def customer(
+        self, info: Info
+    ) -> Annotated[Customer, strawberry.lazy("app.customers.graphql.types")] | None:
+        return await load_node(info, "Customer", self.customer_id)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="An API key; the key itself is shown only once, at creation.")

@@ -16,7 +16,7 @@ from app.customers.models import ADDRESS_FIELDS, ADDRESS_KEYS, TYPE_NAME
 from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, mask_email, mask_phone
-from app.graphql.relay import Node, encode_id, register_node
+from app.graphql.relay import Node, encode_id, owned_by_customer, register_node
 from app.graphql.types import Money, copied
 from app.orders.graphql import loaders as orders
 from app.orders.repository import OrderRepository
@@ -146,4 +146,6 @@ class Customer(Node):
         return CustomerStats.from_document(await orders.stats_of_customer(info, self.object_id))
 
 
-register_node(TYPE_NAME, Customer.from_document, loaders.customer)
+register_node(
+    TYPE_NAME, Customer.from_document, loaders.customer, customer_reads=owned_by_customer("_id")
+)

@@ -97,4 +97,9 @@ class AutomaticAnswer:
         return node
 
 
-register_node(TYPE_NAME, Article.from_document, loaders.article)
+register_node(
+    TYPE_NAME,
+    Article.from_document,
+    loaders.article,
+    customer_reads=lambda document, _: document["status"] == ArticleStatus.PUBLISHED.value,
+)

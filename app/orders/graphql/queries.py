@@ -1,4 +1,4 @@
-"""``order``, ``orderByNumber`` and ``orders``."""
+"""``order``, ``orderByNumber``, ``orders`` and a customer's ``myOrders``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import strawberry
 
 from app.graphql.connections import connection_field
 from app.graphql.context import Info
-from app.graphql.permissions import EVERYONE, allow
+from app.graphql.permissions import CUSTOMERS, EVERYONE, allow, own_records
 from app.graphql.relay import decode_id_or_raise, load_node
 from app.orders.graphql.inputs import OrderFilter, OrderOrderBy
 from app.orders.graphql.types import Order
@@ -28,4 +28,14 @@ class OrderQuery:
 
     orders = connection_field(
         Order, OrderRepository, filter=OrderFilter, order_by=OrderOrderBy, roles=EVERYONE
+    )
+    my_orders = connection_field(
+        Order,
+        OrderRepository,
+        filter=OrderFilter,
+        order_by=OrderOrderBy,
+        scope=own_records,
+        roles=CUSTOMERS,
+        description="The calling customer's own orders, newest first by default (a customer's "
+        "token only: staff list `orders`). A filter naming another customer finds nothing.",
     )

@@ -10,7 +10,7 @@ from bson import ObjectId
 
 from app.core.db import Document
 from app.graphql.context import Info
-from app.graphql.relay import Node, encode_id, load_node, register_node
+from app.graphql.relay import Node, encode_id, load_node, owned_by_customer, register_node
 from app.graphql.types import Money, copied
 from app.orders.graphql import loaders
 from app.orders.graphql.enums import OrderStatus
@@ -111,4 +111,6 @@ class Order(Node):
         return await load_node(info, "Customer", self.customer_id)  # type: ignore[no-any-return]
 
 
-register_node(TYPE_NAME, Order.from_document, loaders.order)
+register_node(
+    TYPE_NAME, Order.from_document, loaders.order, customer_reads=owned_by_customer("customerId")
+)

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
+from bson import ObjectId
 
+from app.core.errors import ErrorCode, FieldError, InputError
 from app.graphql.inputs import (
     DateTimeFilter,
     QueryBuilder,
@@ -15,8 +17,9 @@ from app.graphql.inputs import (
     check_list,
     sort_order,
 )
-from app.graphql.relay import decode_id_or_raise
+from app.graphql.relay import decode_id_or_raise, decode_input_id
 from app.tickets.graphql.enums import Channel, Sentiment, TicketPriority, TicketStatus, TicketType
+from app.tickets.models import TicketDraft
 from app.workflow.graphql.enums import SlaStatus
 from app.workflow.models import AGENT, TEAM
 
@@ -87,11 +90,18 @@ def sla_clause(statuses: list[SlaStatus], now: datetime) -> dict[str, Any]:
     return branches[0] if len(branches) == 1 else {"$or": branches}
 
 
-@strawberry.input
+@strawberry.input(
+    description="Staff name the customer and the channel; a customer's ticket is their own, "
+    "by WEB unless they say otherwise, and its priority is the service desk's to set."
+)
 class CreateTicketInput:
-    customer_id: strawberry.ID
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required for staff; a customer may name only themselves."
+    )
     type: TicketType
-    channel: Channel
+    channel: Channel | None = strawberry.field(
+        default=None, description="Required for staff; WEB for a customer by default."
+    )
     subject: str
     body: str
     order_id: strawberry.ID | None = None
@@ -99,6 +109,35 @@ class CreateTicketInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="Your key for this request: a retry with it creates nothing new."
     )
+
+    def draft(self, owner: ObjectId | None) -> TicketDraft:
+        """The ticket to open; ``owner``: the customer opening it (None for staff). Every
+        malformed or missing value is reported at once."""
+        errors: list[FieldError] = []
+        customer_id, order_id = owner, None
+        if self.customer_id is not None:
+            customer_id = _decoded(self.customer_id, "Customer", "customerId", errors)
+        if self.order_id is not None:
+            order_id = _decoded(self.order_id, "Order", "orderId", errors)
+        channel = self.channel or (Channel.WEB if owner is not None else None)
+        if customer_id is None:
+            errors.append(FieldError("customerId", ErrorCode.REQUIRED, "Name the customer."))
+        if channel is None:
+            errors.append(FieldError("channel", ErrorCode.REQUIRED, "Name the channel."))
+        if errors or customer_id is None or channel is None:
+            raise InputError(errors)
+        priority = self.priority or TicketPriority.NORMAL
+        return TicketDraft(
+            customer_id, self.type, channel, self.subject, self.body, order_id, priority
+        )
+
+
+def _decoded(global_id: str, type_name: str, field: str, errors: list[FieldError]) -> ObjectId:
+    try:
+        return decode_input_id(global_id, type_name, field)
+    except InputError as error:
+        errors.extend(error.errors)
+        return ObjectId()
 
 
 @strawberry.input(

@@ -9,18 +9,19 @@ from app.core.db import Document
 from app.graphql.context import Info
 from app.graphql.mutations import Idempotent, Mutations, provided, request_params
 from app.graphql.payloads import payload
-from app.graphql.permissions import TICKET_WRITERS, Role, allow, customer_of
+from app.graphql.permissions import CUSTOMERS, TICKET_WRITERS, Role, allow, customer_of
 from app.graphql.relay import decode_input_id
 from app.tickets.graphql.inputs import CreateTicketInput, TicketMessageInput, UpdateTicketInput
 from app.tickets.graphql.types import Ticket
-from app.tickets.models import TYPE_NAME, Author, AuthorKind, TicketDraft, TicketPriority
+from app.tickets.models import TYPE_NAME, Author, AuthorKind
 from app.tickets.repository import TicketRepository
 from app.workflow.flow import Workflow
 from app.workflow.models import AGENT, TEAM
 from app.workflow.repository import AgentRepository
 
 TICKETS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository, Workflow)
-MESSAGE_WRITERS = TICKET_WRITERS | {Role.CUSTOMER}
+# Staff who write on tickets, and customers on their own.
+WITH_CUSTOMERS = TICKET_WRITERS | CUSTOMERS
 
 
 async def author_of(info: Info) -> Author:
@@ -49,23 +50,12 @@ class AddTicketMessagePayload: ...
 
 @strawberry.type
 class TicketMutation:
-    @strawberry.mutation(extensions=[allow(TICKET_WRITERS)])
+    @strawberry.mutation(extensions=[allow(WITH_CUSTOMERS)])
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> CreateTicketPayload:
+        owner = customer_of(await info.context.require_principal())
+
         async def create(service: Workflow) -> Document:
-            customer_id = decode_input_id(input.customer_id, "Customer", "customerId")
-            order_id = (
-                decode_input_id(input.order_id, "Order", "orderId") if input.order_id else None
-            )
-            draft = TicketDraft(
-                customer_id,
-                input.type,
-                input.channel,
-                input.subject,
-                input.body,
-                order_id=order_id,
-                priority=input.priority or TicketPriority.NORMAL,
-            )
-            return await service.create(draft)
+            return await service.create(input.draft(owner), owner=owner)
 
         key = Idempotent(input.idempotency_key, request_params(input))
         return await TICKETS.create(info, CreateTicketPayload, create, idempotency=key)
@@ -84,7 +74,7 @@ class TicketMutation:
 
         return await TICKETS.change(info, UpdateTicketPayload, id, update)
 
-    @strawberry.mutation(extensions=[allow(MESSAGE_WRITERS)])
+    @strawberry.mutation(extensions=[allow(WITH_CUSTOMERS)])
     async def add_ticket_message(
         self, info: Info, ticket_id: strawberry.ID, input: TicketMessageInput
     ) -> AddTicketMessagePayload:

@@ -12,7 +12,7 @@ from app.core.db import Document
 from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.permissions import MaskFor, Role, mask_author
-from app.graphql.relay import Node, encode_id, load_node, register_node
+from app.graphql.relay import Node, encode_id, load_node, owned_by_customer, register_node
 from app.graphql.types import copied
 from app.knowledge.graphql.types import AutomaticAnswer
 from app.tickets.graphql import loaders
@@ -227,4 +227,6 @@ class Ticket(Node):
         return await load_node(info, "Order", self.order_id)  # type: ignore[no-any-return]
 
 
-register_node(TYPE_NAME, Ticket.from_document, loaders.ticket)
+register_node(
+    TYPE_NAME, Ticket.from_document, loaders.ticket, customer_reads=owned_by_customer("customerId")
+)
