@@ -63,6 +63,7 @@ from app.tickets.graphql.types import Ticket
 from app.workflow.graphql.mutations import WorkflowMutation
 from app.workflow.graphql.queries import WorkflowQuery
 from app.workflow.graphql.sla_types import BusinessHours, SlaPolicy
+from app.workflow.graphql.surveys import SurveyMutation, SurveyQuery
 from app.workflow.graphql.types import Agent, Rule, RuleRun, Task, Team
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class Query(
     InventoryQuery,
     ForecastQuery,
     WorkflowQuery,
+    SurveyQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -118,6 +120,7 @@ class Mutation(
     InventoryMutation,
     TicketMutation,
     WorkflowMutation,
+    SurveyMutation,
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
