@@ -51,6 +51,7 @@ from app.orders.graphql.types import Order
 from app.products.graphql.mutations import ProductMutation
 from app.products.graphql.queries import ProductQuery
 from app.products.graphql.types import Product
+from app.reporting.graphql.queries import ReportQuery
 from app.segmentation.graphql.mutations import SegmentationMutation
 from app.segmentation.graphql.queries import SegmentationQuery
 from app.segmentation.graphql.types import SegmentationRun
@@ -91,6 +92,7 @@ class Query(
     ForecastQuery,
     WorkflowQuery,
     SurveyQuery,
+    ReportQuery,
     AuthQuery,
     AuditQuery,
 ):

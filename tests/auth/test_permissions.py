@@ -70,6 +70,11 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
         )
     },
     ("Mutation", "addTicketMessage"): TICKET_WRITE | {C},  # C: as the ticket's customer
+    ("Mutation", "rateTicket"): TICKET_WRITE | {C},  # C: their own ticket; staff record it
+    ("Mutation", "setSurveySettings"): CRM_WRITE,
+    ("Query", "surveySettings"): EVERYONE,
+    ("Query", "serviceMetrics"): frozenset({A, M, N}),
+    ("Query", "complaintReport"): frozenset({A, M, N}),
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
