@@ -163,11 +163,19 @@ def solved(
     ]
 
 
-def backlog(query: dict[str, Any], ends: Sequence[datetime], groups: Sequence[str]) -> Pipeline:
+def backlog(
+    query: dict[str, Any], ends: Sequence[datetime], unit: str, groups: Sequence[str]
+) -> Pipeline:
     """Per period end: the tickets open then (created before it, and open now or solved last at
-    or after it) and their ages in minutes."""
+    or after it) and their ages in minutes. A ticket solved in the period it was created in is
+    open at no period end: it is dropped before the ends are tried on the others."""
     first, last = min(ends), max(ends)
     still_open = {"$in": ["$status", sorted(HELD)]}
+
+    def period(field: str) -> dict[str, Any]:
+        return {"$dateTrunc": {"date": field, "unit": UNITS[unit], "startOfWeek": "monday"}}
+
+    spans = {"$or": [still_open, {"$ne": [period("$createdAt"), period("$metrics.solvedAt")]}]}
     open_at = {
         "$filter": {
             "input": list(ends),
@@ -189,6 +197,7 @@ def backlog(query: dict[str, Any], ends: Sequence[datetime], groups: Sequence[st
     ident = {"end": "$openAt", **{group: f"$keys.{group}" for group in groups}}
     return [
         _match({"createdAt": {"$lt": last}}, {"$and": [live, query]} if query else live),
+        {"$match": {"$expr": spans}},
         *([UNWIND_TAGS] if "TAG" in groups else []),
         {"$project": carried},
         {"$unwind": "$openAt"},

@@ -36,9 +36,9 @@ class ReportRepository(TicketRepository):
         return await self._rows(pipelines.solved(query, start, end, unit, groups))
 
     async def backlog(
-        self, query: Query, ends: Sequence[datetime], groups: Sequence[str]
+        self, query: Query, ends: Sequence[datetime], unit: str, groups: Sequence[str]
     ) -> list[Document]:
-        return await self._rows(pipelines.backlog(query, ends, groups))
+        return await self._rows(pipelines.backlog(query, ends, unit, groups))
 
     async def complainers(
         self, query: Query, start: datetime, end: datetime, unit: str

@@ -155,7 +155,7 @@ class ReportService:
         # The backlog at each period's end (at now for the period under way).
         period_of = {min(e, now): s for s, e in ends.items() if s < now}
         if period_of:
-            for doc in await self.reports.backlog(query, list(period_of), groups):
+            for doc in await self.reports.backlog(query, list(period_of), interval, groups):
                 counted = row(period_of[doc["_id"]["end"]], doc["_id"])
                 counted.backlog, counted.backlog_age = doc["open"], Stats.of(doc["ages"])
         return sorted(rows.values(), key=lambda r: (r.start, *(_order(v) for v in r.key.values())))
