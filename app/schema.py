@@ -54,6 +54,7 @@ from app.orders.graphql.types import Order
 from app.products.graphql.mutations import ProductMutation
 from app.products.graphql.queries import ProductQuery
 from app.products.graphql.types import Product
+from app.reporting.graphql.queries import ReportQuery
 from app.segmentation.graphql.mutations import SegmentationMutation
 from app.segmentation.graphql.queries import SegmentationQuery
 from app.segmentation.graphql.types import SegmentationRun
@@ -66,6 +67,7 @@ from app.tickets.graphql.types import Ticket
 from app.workflow.graphql.mutations import WorkflowMutation
 from app.workflow.graphql.queries import WorkflowQuery
 from app.workflow.graphql.sla_types import BusinessHours, SlaPolicy
+from app.workflow.graphql.surveys import SurveyMutation, SurveyQuery
 from app.workflow.graphql.types import Agent, Rule, RuleRun, Task, Team
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,8 @@ class Query(
     ForecastQuery,
     WorkflowQuery,
     KnowledgeQuery,
+    SurveyQuery,
+    ReportQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -127,6 +131,7 @@ class Mutation(
     TicketMutation,
     WorkflowMutation,
     KnowledgeMutation,
+    SurveyMutation,
     JobMutation,
     SegmentationMutation,
     ForecastMutation,

@@ -40,7 +40,9 @@ def fields(names: str) -> frozenset[str]:
 CUSTOMER_FIELDS: dict[str, frozenset[str]] = {
     # Roots ---------------------------------------------------------------------------------
     "Query": fields("viewer node nodes myOrders myTickets article articles suggestedArticles"),
-    "Mutation": fields("createTicket addTicketMessage recordArticleView recordArticleFeedback"),
+    "Mutation": fields(
+        "createTicket addTicketMessage rateTicket recordArticleView recordArticleFeedback"
+    ),
     # No subscription: a customer follows no jobs.
     "Viewer": fields("name role kind customer"),
     "Node": fields("id"),
@@ -57,8 +59,13 @@ CUSTOMER_FIELDS: dict[str, frozenset[str]] = {
     # assignee's name; no tags, sentiment, language, SLA, team, rule runs or legacy fields
     "Ticket": fields(
         "id number type channel subject body status priority createdAt updatedAt "
-        "firstResponseAt resolvedAt messages assignee customer order automaticAnswer"
+        "firstResponseAt resolvedAt messages assignee customer order automaticAnswer survey "
+        "satisfaction ratings"
     ),
+    # The survey of a resolution and their answers to it (not how the desk tagged them)
+    "TicketSurvey": fields("open openedAt answeredAt"),
+    "TicketSatisfaction": fields("rating comment at via surveyOpenedAt"),
+    "RateTicketPayload": fields("ticket userErrors"),
     "TicketMessage": fields(  # never internal ones
         "author authorKind fromCustomer internal body at automatic article"
     ),

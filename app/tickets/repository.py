@@ -89,6 +89,9 @@ class TicketRepository(Repository):
             partialFilterExpression={"queuedAt": {"$type": "date"}},
         ),
         IndexModel([("scheduledRules", ASCENDING), ("_id", ASCENDING)], name="scheduledRules"),
+        # Reports (app.reporting): solve metrics by the latest solve, first replies by theirs.
+        IndexModel([("metrics.solvedAt", ASCENDING)], name="metrics_solvedAt"),
+        IndexModel([("metrics.firstReplyAt", ASCENDING)], name="metrics_firstReplyAt"),
     )
 
     async def insert(self, document: Document) -> Document:
@@ -177,15 +180,19 @@ class TicketRepository(Repository):
         *,
         feedback: bool,
         stamps: dict[str, Any],
+        counts: dict[str, int],
     ) -> Document | None:
         """Push a message onto an open ticket holding fewer than ``max_messages`` (setting
-        ``stamps`` too); a customer's feedback also marks the ticket for tagging. None if the
-        ticket refuses it."""
+        ``stamps`` and adding ``counts`` too); a customer's feedback also marks the ticket for
+        tagging. None if the ticket refuses it."""
         changes: dict[str, Any] = {"updatedAt": now, **stamps}
         update: dict[str, Any] = {"$push": {"messages": message}, "$set": changes}
+        increments = dict(counts)
         if feedback:
             changes["tagPending"] = True
-            update["$inc"] = {"textRevision": 1}
+            increments["textRevision"] = 1
+        if increments:
+            update["$inc"] = increments
         return await self.collection.find_one_and_update(
             {
                 "_id": ticket_id,
@@ -210,11 +217,29 @@ class TicketRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
-    async def first_response(self, ticket_id: ObjectId, now: datetime) -> Document | None:
-        """Record the first staff reply, unless one was recorded already."""
+    async def first_response(
+        self, ticket_id: ObjectId, now: datetime, recorded: dict[str, Any]
+    ) -> Document | None:
+        """Record the first staff reply (with its ``recorded`` metrics), unless one was
+        recorded already."""
         return await self.collection.find_one_and_update(
             {"_id": ticket_id, "firstResponseAt": None},
-            {"$set": {"firstResponseAt": now}},
+            {"$set": {"firstResponseAt": now, **recorded}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def rate(
+        self, ticket_id: ObjectId, opened_at: datetime, rating: Document, now: datetime
+    ) -> Document | None:
+        """Answer the ticket's survey opened at ``opened_at`` if it is still open: one
+        conditional update, so of two answers at once only one is written. The rating becomes
+        ``satisfaction`` and joins ``ratings`` (every resolution's)."""
+        return await self.collection.find_one_and_update(
+            {"_id": ticket_id, "survey.open": True, "survey.openedAt": opened_at},
+            {
+                "$set": {"survey.open": False, "survey.answeredAt": now, "satisfaction": rating},
+                "$push": {"ratings": rating},
+            },
             return_document=ReturnDocument.AFTER,
         )
 

@@ -15,6 +15,7 @@ from app.core.errors import ErrorCode, InputError
 from app.core.validation import Checker, check_transition
 from app.customers.repository import CustomerRepository
 from app.orders.repository import OrderRepository
+from app.tickets.metrics import Span, first_reply, new_metrics
 from app.tickets.models import (
     PRIORITY_RANK,
     TRANSITIONS,
@@ -77,11 +78,12 @@ class TicketService:
             elif order["customerId"] != draft.customer_id:
                 check.add("orderId", ErrorCode.INVALID, "The order belongs to another customer.")
         check.raise_if_any()
-        return replace(draft, subject=subject or "", body=body or "").to_document(
+        document = replace(draft, subject=subject or "", body=body or "").to_document(
             number=await self.counters.next_number("tickets", "TK"),
             status=TicketStatus.NEW,
             now=datetime.now(UTC),
         )
+        return {**document, "metrics": new_metrics()}
 
     def changes(self, ticket: Document, values: dict[str, Any], now: datetime) -> dict[str, Any]:
         """The checked changes of status and priority (only the fields given) to ``ticket``;
@@ -99,12 +101,14 @@ class TicketService:
         return changes
 
     async def add_message(
-        self, ticket_id: ObjectId, author: Author, body: str, internal: bool
+        self, ticket_id: ObjectId, author: Author, body: str, internal: bool, business: Span
     ) -> Document:
         """Append a message: one atomic ``$push``, so messages written at the same time are
         all kept. The author comes from the caller's credentials. The first public reply by
-        staff sets ``firstResponseAt``; a public message from the customer is feedback, so the
-        ticket is tagged again; closed tickets take no more messages."""
+        staff sets ``firstResponseAt`` and the first reply metrics (``business``: business
+        minutes between two moments), each public staff reply counts in ``agentReplies``; a
+        public message from the customer is feedback, so the ticket is tagged again; closed
+        tickets take no more messages."""
         check = Checker()
         body_text = check.text("body", body, required=True, max_length=MAX_BODY)
         if internal and author.kind is AuthorKind.CUSTOMER:
@@ -128,13 +132,17 @@ class TicketService:
             if internal
             else {"lastCustomerMessageAt" if from_customer else "lastAgentReplyAt": now}
         )
+        staff_reply = not internal and not from_customer
+        counted = staff_reply and ticket.get("metrics") is not None
         updated = await self.tickets.append_message(
-            ticket_id, message, now, MAX_MESSAGES, feedback=from_customer, stamps=stamps
-        )
+            ticket_id, message, now, MAX_MESSAGES, feedback=from_customer, stamps=stamps,
+            counts={"metrics.agentReplies": 1} if counted else {},
+        )  # fmt: skip
         if updated is None:
             raise await self._refusal(ticket_id)
-        if not internal and not from_customer and updated["firstResponseAt"] is None:
-            updated = await self.tickets.first_response(ticket_id, now) or updated
+        if staff_reply and updated["firstResponseAt"] is None:
+            recorded = first_reply(ticket, now, business)
+            updated = await self.tickets.first_response(ticket_id, now, recorded) or updated
         return updated
 
     async def _refusal(self, ticket_id: ObjectId) -> InputError:

@@ -17,14 +17,15 @@ from app.core.errors import ErrorCode, InputError
 from app.customers.repository import CustomerRepository
 from app.knowledge.repository import ArticleRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
-from app.tickets.models import Author, AuthorKind, TicketDraft, TicketStatus, TicketType
+from app.tickets import metrics
+from app.tickets.models import Author, AuthorKind, TicketDraft, TicketStatus
 from app.tickets.repository import TicketRepository
 from app.tickets.service import TicketService, status_changes
 from app.workflow import engine, sla
-from app.workflow.answers import ANSWER, best_answer
+from app.workflow.answers import best_answer
 from app.workflow.assignment import AgentFull, Assignment
 from app.workflow.conditions import Facts, matches
-from app.workflow.models import RuleEvent, RuleField
+from app.workflow.models import RuleActionType, RuleEvent, RuleField
 from app.workflow.repository import (
     AgentRepository,
     BusinessHoursRepository,
@@ -77,6 +78,9 @@ class Workflow:
             )
             return await self.tickets.insert(document)
         ticket = {**outcome.ticket, "sla": state, "messages": outcome.messages}
+        recorded = self._recorded(document, outcome.changed(document), now, setup,
+                                  by_rule=True, escalated=_escalates(outcome))  # fmt: skip
+        ticket = metrics.applied(ticket, recorded)
         if outcome.tasks:
             ticket["taskDueAt"] = min(t["dueAt"] for t in outcome.tasks)
         written = await self.assignment.insert(
@@ -88,6 +92,7 @@ class Workflow:
     async def update(self, ticket_id: ObjectId, values: dict[str, Any]) -> Document:
         """Change status, priority, team or assignee (only the fields given), then run the
         TICKET_UPDATED rules. An assignee at capacity is refused."""
+        setup = await self.setup(RuleEvent.TICKET_UPDATED)
         for _ in range(ATTEMPTS):
             ticket = await self.service.get(ticket_id)
             now = datetime.now(UTC)
@@ -95,6 +100,7 @@ class Workflow:
             changes.update(await self._people(ticket, values))
             if not changes:
                 return ticket
+            changes.update(self._recorded(ticket, changes, now, setup, by_rule=False))
             changes["updatedAt"] = now
             try:
                 written = await self.assignment.write(ticket, {"$set": changes}, now, strict=True)
@@ -104,7 +110,7 @@ class Workflow:
                     "The agent is at capacity: every ticket they can take is taken.",
                 ) from full  # fmt: skip
             if written is not None:
-                return await self.react(RuleEvent.TICKET_UPDATED, ticket, written)
+                return await self.react(RuleEvent.TICKET_UPDATED, ticket, written, setup=setup)
         raise _changed_meanwhile()
 
     async def add_message(
@@ -118,13 +124,16 @@ class Workflow:
     ) -> Document:
         """Adds a message; ``owner``: the customer writing, who may write only on their own."""
         before = await self.service.get(ticket_id, field="ticketId", owner=owner)
-        ticket = await self.service.add_message(ticket_id, author, body, internal)
-        if author.kind is AuthorKind.CUSTOMER:
+        customer = author.kind is AuthorKind.CUSTOMER
+        event = RuleEvent.CUSTOMER_MESSAGE if customer else RuleEvent.AGENT_MESSAGE
+        setup = await self.setup(event)
+        business = setup.business_minutes(before)
+        ticket = await self.service.add_message(ticket_id, author, body, internal, business)
+        preset: dict[str, Any] = {}
+        if customer and ticket["status"] == TicketStatus.RESOLVED.value:
             # The customer wrote again: a resolved ticket opens again.
-            reopen = ticket["status"] == TicketStatus.RESOLVED.value
-            preset = status_changes(TicketStatus.OPEN, ticket["updatedAt"]) if reopen else {}
-            return await self.react(RuleEvent.CUSTOMER_MESSAGE, before, ticket, preset=preset)
-        return await self.react(RuleEvent.AGENT_MESSAGE, before, ticket)
+            preset = status_changes(TicketStatus.OPEN, ticket["updatedAt"])
+        return await self.react(event, before, ticket, preset=preset, setup=setup)
 
     async def tags_changed(self, before: Document) -> Document | None:
         """After the tagger or an agent changed the ticket's tags (``before``: as read for
@@ -205,6 +214,9 @@ class Workflow:
                 guard["scheduledRules"] = {"$nin": [r["_id"] for r in rules]}
         outcome, state = await self.plan(event, before, ticket, rules, setup, now, preset)
         changes = outcome.changed(ticket)
+        by_rule = outcome.ticket["status"] != preset.get("status", ticket["status"])
+        changes.update(self._recorded(ticket, changes, now, setup, by_rule=by_rule,
+                                      escalated=_escalates(outcome)))  # fmt: skip
         if state != ticket.get("sla"):
             changes["sla"] = state
         if outcome.tasks:
@@ -330,11 +342,18 @@ class Workflow:
         if ids:
             for agent in await self.agents.find_in("_id", ids):
                 setup.agents[agent["_id"]] = agent
-        answering = ticket.get("type") == TicketType.CONSULTATION.value and any(
-            a["type"] == ANSWER for r in rules for a in r["actions"]
-        )
-        answer = await best_answer(self.db, ticket) if answering else None
+        answer = await best_answer(self.db, ticket, rules)
         return engine.Directory(setup.teams, setup.agents, customer, answer)
+
+    @staticmethod
+    def _recorded(
+        ticket: Document, changes: dict[str, Any], now: datetime, setup: Setup, *,
+        by_rule: bool, escalated: bool = False,
+    ) -> dict[str, Any]:  # fmt: skip
+        """The metrics and survey fields that go into the write of ``changes``."""
+        business = setup.business_minutes(ticket)
+        return metrics.recorded(ticket, changes, now, business, setup.survey_types,
+                                by_rule=by_rule, escalated=escalated)  # fmt: skip
 
     @staticmethod
     def _clock(outcome: engine.Outcome, facts: Facts, setup: Setup) -> sla.Clock | None:
@@ -367,6 +386,12 @@ class Workflow:
             if agent_id != ticket.get("assigneeId"):
                 changes.update(assigneeId=agent_id, queuedAt=None)
         return changes
+
+
+def _escalates(outcome: engine.Outcome) -> bool:
+    """An ESCALATE action fired (at URGENT it raises nothing, but it is an escalation)."""
+    actions = [action["type"] for firing in outcome.firings for action in firing.rule["actions"]]
+    return any(RuleActionType(kind) is RuleActionType.ESCALATE for kind in actions)
 
 
 def _changed_meanwhile() -> InputError:

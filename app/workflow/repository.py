@@ -292,7 +292,18 @@ class SetupRepository(Repository):
             {"_id": CONFIG}, {"$set": {"token": ObjectId()}}, upsert=True
         )
 
-    async def token(self) -> ObjectId | None:
-        """The configuration's current version (None before any change)."""
-        doc = await self.collection.find_one({"_id": CONFIG})
-        return doc["token"] if doc else None
+    async def config(self) -> Document | None:
+        """The configuration's version (``token``, None before any change) and the settings
+        kept with it (``surveyTypes``)."""
+        return await self.collection.find_one({"_id": CONFIG})
+
+    async def set_survey_types(self, types: list[str], now: datetime) -> Document:
+        """The ticket types surveyed on resolution; a new version, so every process sees it."""
+        doc = await self.collection.find_one_and_update(
+            {"_id": CONFIG},
+            {"$set": {"surveyTypes": types, "surveyTypesUpdatedAt": now, "token": ObjectId()}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        assert doc is not None  # upserted
+        return doc

@@ -1,6 +1,7 @@
 """The workflow's configuration as an event sees it: active rules by event, SLA policies in
 order, business hours and teams (cached per process while their version in MongoDB stays the
-same), and the lookups one event makes (agents' names, the latest segmentation)."""
+same), the ticket types surveyed on resolution, and the lookups one event makes (agents'
+names, the latest segmentation)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from bson import ObjectId
 
 from app.core.db import Document, MongoDatabase
+from app.tickets.metrics import Span
+from app.tickets.models import TicketType
 from app.workflow.hours import Schedule
 from app.workflow.models import RuleEvent
 from app.workflow.repository import (
@@ -32,6 +35,10 @@ class Config:
     teams: dict[ObjectId, Document]
 
 
+# Until a manager says otherwise: consultations and complaints are surveyed, feedback is not
+# (the customer told us something; there is no service to rate).
+DEFAULT_SURVEY_TYPES = frozenset({TicketType.CONSULTATION.value, TicketType.COMPLAINT.value})
+
 # Per database: the configuration and the version it was read at.
 _CONFIGS: dict[str, tuple[ObjectId | None, Config]] = {}
 
@@ -47,6 +54,14 @@ class Setup:
     teams: dict[ObjectId, Document]
     agents: dict[ObjectId, Document] = field(default_factory=dict)  # by ID, for their names
     segmentation: list[Document | None] = field(default_factory=list)  # the latest run, once
+    survey_types: frozenset[str] = DEFAULT_SURVEY_TYPES
+
+    def business_minutes(self, ticket: Document) -> Span:
+        """How the ticket's metrics count business minutes: on the business hours of its SLA
+        policy, else of the first policy (the default, as rule conditions count them), else
+        every minute."""
+        current = self.policy((ticket.get("sla") or {}).get("policyId"))
+        return self.schedule_of(current or next(iter(self.policies), None)).minutes_between
 
     def schedule_of(self, policy: Document | None) -> Schedule:
         if policy is None or policy.get("businessHoursId") not in self.hours:
@@ -60,7 +75,8 @@ class Setup:
 async def load_setup(db: MongoDatabase, events: tuple[RuleEvent, ...]) -> Setup:
     """The configuration (cached per process while its version in MongoDB is unchanged; any
     process that changes it moves the version) and fresh per-event lookups."""
-    token = await SetupRepository(db).token()
+    stored = await SetupRepository(db).config()
+    token = stored["token"] if stored else None
     cached = _CONFIGS.get(db.name)
     if token is None or cached is None or cached[0] != token:
         rules: dict[RuleEvent, list[Document]] = {event: [] for event in RuleEvent}
@@ -81,4 +97,12 @@ async def load_setup(db: MongoDatabase, events: tuple[RuleEvent, ...]) -> Setup:
         policies=config.policies,
         hours=config.hours,
         teams=config.teams,
+        survey_types=survey_types(stored),
     )
+
+
+def survey_types(stored: Document | None) -> frozenset[str]:
+    """The types surveyed on resolution, as configured (``stored``: the setup document)."""
+    if stored is None or stored.get("surveyTypes") is None:
+        return DEFAULT_SURVEY_TYPES
+    return frozenset(stored["surveyTypes"])

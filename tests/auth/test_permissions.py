@@ -82,6 +82,11 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "archiveArticle"): CRM_WRITE,
     ("Mutation", "recordArticleView"): ANYONE,
     ("Mutation", "recordArticleFeedback"): TICKET_WRITE | {C},
+    ("Mutation", "rateTicket"): TICKET_WRITE | {C},  # C: their own ticket; staff record it
+    ("Mutation", "setSurveySettings"): CRM_WRITE,
+    ("Query", "surveySettings"): EVERYONE,
+    ("Query", "serviceMetrics"): frozenset({A, M, N}),
+    ("Query", "complaintReport"): frozenset({A, M, N}),
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),

@@ -34,25 +34,25 @@ async def test_messages_are_pushed_only_onto_open_tickets_with_room(database: Da
         {"_id": open_ticket["_id"]}, {"$set": {"tagPending": False}}
     )
     staff = await repository.append_message(
-        open_ticket["_id"], message("agent"), NOW, 2, feedback=False, stamps={}
+        open_ticket["_id"], message("agent"), NOW, 2, feedback=False, stamps={}, counts={}
     )
     assert staff is not None
     assert staff["tagPending"] is False
     feedback = await repository.append_message(
-        open_ticket["_id"], message("ada"), NOW, 2, feedback=True, stamps={}
+        open_ticket["_id"], message("ada"), NOW, 2, feedback=True, stamps={}, counts={}
     )
     assert feedback is not None
     assert feedback["tagPending"] is True
     assert feedback["textRevision"] == staff.get("textRevision", 0) + 1
     assert (
         await repository.append_message(
-            open_ticket["_id"], message("x"), NOW, 2, feedback=False, stamps={}
+            open_ticket["_id"], message("x"), NOW, 2, feedback=False, stamps={}, counts={}
         )
         is None
     )
     assert (
         await repository.append_message(
-            closed["_id"], message("x"), NOW, 2, feedback=False, stamps={}
+            closed["_id"], message("x"), NOW, 2, feedback=False, stamps={}, counts={}
         )
         is None
     )
@@ -63,10 +63,10 @@ async def test_messages_are_pushed_only_onto_open_tickets_with_room(database: Da
 async def test_the_first_response_is_recorded_once(database: Database) -> None:
     repository = TicketRepository(database.db)
     created = await repository.insert(ticket(3))
-    first = await repository.first_response(created["_id"], NOW)
+    first = await repository.first_response(created["_id"], NOW, {})
     assert first is not None
     assert first["firstResponseAt"] == NOW
-    assert await repository.first_response(created["_id"], NOW + timedelta(hours=1)) is None
+    assert await repository.first_response(created["_id"], NOW + timedelta(hours=1), {}) is None
 
 
 async def test_batches_walk_the_matching_tickets_by_id(database: Database) -> None:

@@ -1,4 +1,4 @@
-"""``createTicket``, ``updateTicket`` and ``addTicketMessage``."""
+"""``createTicket``, ``updateTicket``, ``addTicketMessage`` and ``rateTicket``."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from app.tickets.repository import TicketRepository
 from app.workflow.flow import Workflow
 from app.workflow.models import AGENT, TEAM
 from app.workflow.repository import AgentRepository
+from app.workflow.satisfaction import Rating, SatisfactionService
 
 TICKETS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository, Workflow)
 # Staff who write on tickets, and customers on their own.
 WITH_CUSTOMERS = TICKET_WRITERS | CUSTOMERS
+RATINGS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository,
+                    SatisfactionService)  # fmt: skip
 
 
 async def author_of(info: Info) -> Author:
@@ -46,6 +49,10 @@ class UpdateTicketPayload: ...
 
 @payload("ticket", Ticket)
 class AddTicketMessagePayload: ...
+
+
+@payload("ticket", Ticket)
+class RateTicketPayload: ...
 
 
 @strawberry.type
@@ -90,3 +97,20 @@ class TicketMutation:
         return await TICKETS.change(
             info, AddTicketMessagePayload, ticket_id, add, argument="ticketId", idempotency=key
         )
+
+    @strawberry.mutation(
+        description="Answer the survey of the ticket's latest resolution: the customer, or an "
+        "agent recording their answer (by phone). Once per resolution (a second answer is "
+        "DUPLICATE; no open survey is INVALID_TRANSITION).",
+        extensions=[allow(WITH_CUSTOMERS)],
+    )
+    async def rate_ticket(
+        self, info: Info, ticket_id: strawberry.ID, rating: int, comment: str | None = None
+    ) -> RateTicketPayload:
+        recorder = await author_of(info)
+        owner = customer_of(await info.context.require_principal())
+
+        async def rate(service: SatisfactionService, object_id: ObjectId) -> Document:
+            return await service.rate(Rating(object_id, rating, comment, recorder, owner))
+
+        return await RATINGS.change(info, RateTicketPayload, ticket_id, rate, argument="ticketId")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -112,6 +113,62 @@ class TicketSentiment:
     confidence: float = strawberry.field(description="0-1: how sure the label is.")
 
 
+@strawberry.enum(description="How a rating reached us.")
+class RatingSource(Enum):
+    CUSTOMER = "CUSTOMER"
+    AGENT = "AGENT"
+
+
+@strawberry.type(description="A customer's rating of one resolution of a ticket.")
+class TicketSatisfaction:
+    rating: int = strawberry.field(description="1 (bad) to 5 (great).")
+    comment: str | None
+    at: datetime
+    via: RatingSource = strawberry.field(
+        description="CUSTOMER: they answered; AGENT: an agent recorded their answer (by phone)."
+    )
+    sentiment: TicketSentiment | None = strawberry.field(
+        description="Of the comment (null without one), as the ticket tagger reads it."
+    )
+    tags: list[TicketTag] = strawberry.field(description="Topic tags of the comment.")
+    survey_opened_at: datetime = strawberry.field(description="The resolution it rates.")
+    agent_id: strawberry.Private[ObjectId | None]
+
+    @classmethod
+    def from_document(cls, doc: Document) -> TicketSatisfaction:
+        recorder = doc.get("recordedBy") or {}
+        return cls(
+            via=RatingSource(doc["via"]),
+            sentiment=_sentiment(doc.get("sentiment")),
+            tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
+            agent_id=recorder.get("agentId"),
+            **copied(doc, "rating", "comment", "at", "survey_opened_at"),
+        )
+
+    @strawberry.field(description="The agent who recorded it, when an agent did.")
+    async def recorded_by(
+        self, info: Info
+    ) -> Annotated[Agent, strawberry.lazy("app.workflow.graphql.types")] | None:
+        return await load_node(info, AGENT, self.agent_id)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="The satisfaction survey of the ticket's latest resolution.")
+class TicketSurvey:
+    open: bool = strawberry.field(description="Waiting for a rating (rateTicket).")
+    opened_at: datetime
+    answered_at: datetime | None
+
+
+def _sentiment(sentiment: Document | None) -> TicketSentiment | None:
+    if not sentiment:
+        return None
+    return TicketSentiment(
+        label=Sentiment(sentiment["label"]),
+        score=sentiment["score"],
+        confidence=sentiment["confidence"],
+    )
+
+
 @strawberry.type
 class Ticket(Node):
     id: strawberry.ID
@@ -145,6 +202,14 @@ class Ticket(Node):
     team_id: strawberry.Private[ObjectId | None]
     sla_state: strawberry.Private[Document | None]
     auto_answer: strawberry.Private[Document | None]
+    survey: TicketSurvey | None = strawberry.field(
+        description="Null until a resolution opens one (surveyed types only; not when rules "
+        "alone resolved the ticket)."
+    )
+    satisfaction: TicketSatisfaction | None = strawberry.field(description="The latest rating.")
+    ratings: list[TicketSatisfaction] = strawberry.field(
+        description="Every rating, one per resolution at most, oldest first."
+    )
 
     @classmethod
     def from_document(cls, doc: Document) -> Ticket:
@@ -161,13 +226,14 @@ class Ticket(Node):
             auto_answer=doc.get("autoAnswer"),
             tags=[TicketTag.from_document(tag) for tag in doc.get("tags", [])],
             language=doc.get("language") or "und",
-            sentiment=TicketSentiment(
-                label=Sentiment(sentiment["label"]),
-                score=sentiment["score"],
-                confidence=sentiment["confidence"],
-            )
-            if (sentiment := doc.get("sentiment"))
+            sentiment=_sentiment(doc.get("sentiment")),
+            survey=TicketSurvey(**copied(survey, "open", "opened_at", "answered_at"))
+            if (survey := doc.get("survey"))
             else None,
+            satisfaction=TicketSatisfaction.from_document(rated)
+            if (rated := doc.get("satisfaction"))
+            else None,
+            ratings=[TicketSatisfaction.from_document(r) for r in doc.get("ratings", [])],
             **copied(
                 doc,
                 *("number", "customer_id", "subject", "body", "created_at", "updated_at"),

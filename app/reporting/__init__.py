@@ -1,0 +1,1 @@
+"""Service reports: ticket metrics by period and group, and the complaint report."""

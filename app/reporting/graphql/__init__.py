@@ -1,0 +1,1 @@
+"""Reports in GraphQL: serviceMetrics and complaintReport."""
