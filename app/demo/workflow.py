@@ -14,6 +14,7 @@ from app.core.db import MongoDatabase
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
 from app.demo.knowledge import knowledge_demo
+from app.demo.service_history import service_history
 from app.jobs.models import JobKind
 from app.jobs.service import JobService
 from app.jobs.worker import Worker
@@ -120,7 +121,13 @@ async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
     await segment(db, settings)
     replayed = await replay(db)
     arrived = await arrive(db)
-    return {"agents": len(AGENTS), "tickets through the workflow": replayed + arrived, **articles}
+    history = await service_history(db)
+    return {
+        "agents": len(AGENTS),
+        "tickets through the workflow": replayed + arrived,
+        **articles,
+        **history,
+    }
 
 
 LIVE = (  # tickets that arrive as the demo starts: their clocks run now

@@ -36,8 +36,7 @@ class ArticleRepository(Repository):
             IndexModel([(field, DESCENDING), ("_id", DESCENDING)], name=f"{field}_id")
             for field in SORT_FIELDS
         ),
-        # Filters (status, language, tag) in the default order; the status one also gives the
-        # published set's version (its newest updatedAt).
+        # Filters (status, language, tag) in the default order.
         IndexModel(
             [("status", ASCENDING), ("updatedAt", DESCENDING), ("_id", DESCENDING)],
             name="status_updatedAt",
@@ -72,15 +71,13 @@ class ArticleRepository(Repository):
             {"_id": article_id}, {"$inc": counters}, return_document=ReturnDocument.AFTER
         )
 
-    async def published_version(self) -> tuple[int, datetime | None]:
-        """How many articles are published and the newest change among them: any publish,
-        edit or withdrawal moves one of the two."""
+    async def version(self) -> tuple[datetime, ObjectId] | None:
+        """The newest change of any article (one indexed read): every edit, publish and
+        withdrawal sets ``updatedAt``; the counters never do. None when there are none."""
         newest = await self.collection.find_one(
-            {"status": PUBLISHED}, {"updatedAt": 1}, sort=[("updatedAt", -1), ("_id", -1)]
+            {}, {"updatedAt": 1}, sort=[("updatedAt", -1), ("_id", -1)]
         )
-        if newest is None:
-            return 0, None
-        return await self.collection.count_documents({"status": PUBLISHED}), newest["updatedAt"]
+        return None if newest is None else (newest["updatedAt"], newest["_id"])
 
     async def published(self) -> list[Document]:
         """Every published article, as the answer model reads it."""

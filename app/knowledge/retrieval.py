@@ -124,11 +124,18 @@ class ArticleIndex:
             analyzer="char_wb", ngram_range=CHARACTER_NGRAMS, sublinear_tf=True, dtype=np.float32
         )
         texts = [normalise(f"{e.title} {e.title} {e.body}") for e in self.entries]
-        self.character_matrix = (
+        # Column slices of a CSC matrix: a question touches a few hundred n-grams of many.
+        self.character_matrix = sparse.csc_matrix(
             self.characters.fit_transform(texts) if self.entries else sparse.csr_matrix((0, 0))
         )
         self.languages = np.array([e.language for e in self.entries])
-        self.tag_names = [set(e.tags) for e in self.entries]
+        self.tag_columns = {
+            name: n for n, name in enumerate(sorted({t for e in entries for t in e.tags}))
+        }
+        self.tag_matrix = np.zeros((len(self.entries), len(self.tag_columns)), dtype=np.float32)
+        for row, entry in enumerate(self.entries):
+            for tag in entry.tags:
+                self.tag_matrix[row, self.tag_columns[tag]] = 1.0
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -164,15 +171,14 @@ class ArticleIndex:
             return []
         text = self.speller.correct_text(text)
         lexical, matched_in = self._lexical(text)
-        vector = self.characters.transform([normalise(text)])
-        characters = np.asarray((self.character_matrix @ vector.T).todense()).ravel()
-        topics = {tag.name: tag.confidence for tag in self.rules.match(text)}
-        topical = np.array(
-            [
-                max((topics[t] for t in names if t in topics), default=0.0)
-                for names in self.tag_names
-            ]
-        )
+        vector = self.characters.transform([normalise(text)]).tocsr()
+        characters = self.character_matrix[:, vector.indices] @ vector.data
+        topics = [(self.tag_columns[t.name], t.confidence) for t in self.rules.match(text)
+                  if t.name in self.tag_columns]  # fmt: skip
+        topical = np.zeros(len(self.entries))
+        if topics:
+            columns, confidences = zip(*topics, strict=True)
+            topical = (self.tag_matrix[:, list(columns)] * np.array(confidences)).max(axis=1)
         w = self.weights
         scores = w.bm25 * lexical + w.characters * characters + w.topic * topical
         if language is not None:  # only articles in that language

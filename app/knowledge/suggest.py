@@ -1,5 +1,9 @@
 """Suggested articles for a question or a ticket: the answer model over the published
-articles, built off the event loop and kept per process while the published set is the same.
+articles, built off the event loop and kept per process until an article changes (its newest
+``updatedAt``, one indexed read per suggestion) or the taxonomy's keywords do.
+
+Two articles changed in the same millisecond may leave the version where the first put it;
+the next change of any article rebuilds the index.
 """
 
 from __future__ import annotations
@@ -7,6 +11,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+
+from bson import ObjectId
 
 from app.core.cpu import run_cpu
 from app.core.db import Document, MongoDatabase
@@ -23,7 +29,7 @@ MAX_QUESTION = 5_000  # characters of a question the model reads
 
 @dataclass(frozen=True)
 class Built:
-    version: tuple[int, datetime | None, int]
+    version: tuple[tuple[datetime, ObjectId] | None, int]
     index: ArticleIndex
 
 
@@ -52,9 +58,8 @@ class Suggester:
 
     async def index(self) -> ArticleIndex:
         """The index of the published articles as they are now."""
-        count, newest = await self.articles.published_version()
         tags = await self.tags.active()
-        version = (count, newest, hash(repr(keywords_of(tags))))
+        version = (await self.articles.version(), hash(repr(keywords_of(tags))))
         built = _INDEXES.get(self.db.name)
         if built is not None and built.version == version:
             return built.index

@@ -243,6 +243,12 @@ class TicketRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def set_many(self, rows: list[tuple[ObjectId, Document]]) -> None:
+        """Set fields on many tickets, ``(ticket ID, fields)`` each (the demo's history)."""
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            await self.collection.bulk_write([UpdateOne({"_id": i}, {"$set": f}) for i, f in part])
+
     async def pending_tagging(self, limit: int) -> list[Document]:
         """Tickets whose text changed since they were last tagged, oldest first."""
         fields = {**TEXT_FIELDS, "language": 1, "sentiment": 1}

@@ -76,7 +76,7 @@ class SatisfactionService:
             "surveyOpenedAt": survey["openedAt"],
             "via": "CUSTOMER" if by_customer else "AGENT",
             "recordedBy": None if by_customer else answer.recorder.to_document(),
-            **await self._tagged(comment),
+            **(await tag_comments(self.db, [comment]))[0],
         }
         written = await self.tickets.rate(ticket["_id"], survey["openedAt"], rating, now)
         if written is None:  # answered (or withdrawn) since it was read
@@ -84,22 +84,30 @@ class SatisfactionService:
             raise _no_survey(fresh.get("survey") or {})
         return written
 
-    async def _tagged(self, comment: str | None) -> Document:
-        """The comment's sentiment and topic tags, as the ticket tagger finds them."""
+
+async def tag_comments(db: MongoDatabase, comments: list[str | None]) -> list[Document]:
+    """Each comment's sentiment, topic tags and language, as the ticket tagger finds them
+    (none for a missing comment), tagged together off the event loop."""
+    tagger, _ = await current_tagger(db)
+    results = await run_cpu(tagger.tag_many, [c or "" for c in comments])
+    tagged: list[Document] = []
+    for comment, result in zip(comments, results, strict=True):
         if comment is None:
-            return {"sentiment": None, "tags": [], "language": None}
-        tagger, _ = await current_tagger(self.db)
-        (result,) = await run_cpu(tagger.tag_many, [comment])
+            tagged.append({"sentiment": None, "tags": [], "language": None})
+            continue
         sentiment = result.sentiment
-        return {
-            "sentiment": {
-                "label": sentiment.label.value,
-                "score": sentiment.score,
-                "confidence": sentiment.confidence,
-            },
-            "tags": [tag.to_document() for tag in result.tags],
-            "language": result.language,
-        }
+        tagged.append(
+            {
+                "sentiment": {
+                    "label": sentiment.label.value,
+                    "score": sentiment.score,
+                    "confidence": sentiment.confidence,
+                },
+                "tags": [tag.to_document() for tag in result.tags],
+                "language": result.language,
+            }
+        )
+    return tagged
 
 
 def _no_survey(survey: Document) -> InputError:

@@ -11,6 +11,10 @@ from tests.conftest import GraphQLClient
 from tests.tagging.conftest import tag_pending
 
 COUNT = "query($s: [SlaStatus!]) { tickets(filter: {slaStatus: $s}) { totalCount } }"
+METRICS = """{ serviceMetrics(groupBy: [AGENT], interval: WEEK) { rows {
+  solved group { agent { name } } firstReplyTime { business { median } }
+  sla { hit missed } satisfaction { responses csat } } } }"""
+COMPLAINTS = "{ complaintReport(interval: MONTH) { periods { complaints } } }"
 RUNS = """query($after: String) { ruleRuns(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { ruleName } } } }"""
 
@@ -54,3 +58,16 @@ async def test_the_demo_desk_fires_the_default_rules_in_every_sla_state(
     runs = await fired(gql)
     assert runs["Close resolved tickets after 72 hours without a reply"] > 0
     assert runs["Escalate consultations unanswered for 4 business hours"] > 0
+    # The desk's past: reports have something to say.
+    assert counts["solved tickets with metrics"] > 100
+    assert counts["rated tickets"] > 30
+    rows = (await gql(METRICS))["serviceMetrics"]["rows"]
+    solved = [row for row in rows if row["solved"] > 0]
+    assert len({row["group"]["agent"]["name"] for row in solved if row["group"]["agent"]}) >= 4
+    rated = [row["satisfaction"]["csat"] for row in solved if row["satisfaction"]["responses"]]
+    assert rated
+    assert all(0 <= csat <= 1 for csat in rated)
+    assert any(row["firstReplyTime"]["business"]["median"] for row in rows)
+    assert any(s["hit"] + s["missed"] for row in solved for s in row["sla"])
+    periods = (await gql(COMPLAINTS))["complaintReport"]["periods"]
+    assert sum(p["complaints"] for p in periods) > 0
