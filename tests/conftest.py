@@ -42,6 +42,7 @@ from app.customers.service import CustomerService
 from app.graphql.context import Context
 from app.graphql.relay import decode_id
 from app.jobs.worker import Worker
+from app.knowledge.suggest import forget_index
 from app.schema import HANDLERS, create_schema
 from app.tagging.service import forget_models
 from app.tickets.repository import TicketRepository
@@ -206,6 +207,7 @@ async def settings(template: Template, request: pytest.FixtureRequest) -> AsyncI
     yield Settings(database=template.database.db.name, data_file=":memory:")
     await template.reset(everything="mongo_url" in request.fixturenames)
     forget_models()
+    forget_index()
 
 
 @pytest.fixture

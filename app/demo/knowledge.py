@@ -9,6 +9,7 @@ from app.core.db import MongoDatabase
 from app.knowledge.analysis import DATA
 from app.knowledge.models import new_article
 from app.knowledge.repository import PUBLISHED, ArticleRepository
+from app.knowledge.suggest import forget_index
 
 
 async def knowledge_demo(db: MongoDatabase) -> dict[str, int]:
@@ -23,4 +24,5 @@ async def knowledge_demo(db: MongoDatabase) -> dict[str, int]:
         article = {**new_article(fields, written), "status": PUBLISHED, "publishedAt": written}
         documents.append(article)
     await ArticleRepository(db).collection.insert_many(documents)
+    forget_index(db)
     return {"articles": len(documents)}

@@ -19,12 +19,14 @@ from app.knowledge.models import (
     new_article,
 )
 from app.knowledge.repository import PUBLISHED, ArticleRepository
+from app.knowledge.suggest import forget_index
 from app.tagging.repository import TagRepository
 from app.tagging.service import LANGUAGES, check_tag_names
 
 
 class ArticleService:
     def __init__(self, db: MongoDatabase) -> None:
+        self.db = db
         self.articles = ArticleRepository(db)
         self.tags = TagRepository(db)
 
@@ -39,6 +41,7 @@ class ArticleService:
         changed = await self.articles.change(article_id, {**fields, "updatedAt": _now()})
         if changed is None:
             raise InputError.one("id", ErrorCode.NOT_FOUND, "No article has this ID.")
+        forget_index(self.db)
         return changed
 
     async def publish(self, article_id: ObjectId) -> Document:
@@ -80,6 +83,7 @@ class ArticleService:
             raise InputError.one(
                 "id", ErrorCode.INVALID_TRANSITION, "The article changed meanwhile; reload it."
             )
+        forget_index(self.db)
         return moved
 
     async def _clean(self, values: dict[str, Any], *, creating: bool) -> dict[str, Any]:

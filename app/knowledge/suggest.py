@@ -9,6 +9,7 @@ the next change of any article rebuilds the index.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,16 +28,28 @@ MAX_SUGGESTIONS = 10
 MAX_QUESTION = 5_000  # characters of a question the model reads
 
 
-@dataclass(frozen=True)
+@dataclass
 class Built:
     version: tuple[tuple[datetime, ObjectId] | None, int]
     index: ArticleIndex
+    checked: float  # when the version was last read (monotonic seconds)
 
 
 # Per database: the index and the version of the published set it was built from; and, per
 # database and event loop, the lock that lets one build run while the others wait for it.
 _INDEXES: dict[str, Built] = {}
 _LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
+# A version read this recently is trusted without reading it again: another process's change
+# reaches this one's suggestions within this time (this process's own changes at once).
+VERSION_SECONDS = 2.0
+
+
+def forget_index(db: MongoDatabase | None = None) -> None:
+    """After a change to an article in this process: the next suggestion reads the version
+    (of every database without ``db``: tests switch databases)."""
+    for name, built in _INDEXES.items():
+        if db is None or name == db.name:
+            built.checked = float("-inf")
 
 
 def customer_text(ticket: Document) -> str:
@@ -57,11 +70,15 @@ class Suggester:
         self.tags = TagRepository(db)
 
     async def index(self) -> ArticleIndex:
-        """The index of the published articles as they are now."""
+        """The index of the published articles as they are now (as of VERSION_SECONDS ago
+        at most, for changes made by other processes)."""
+        built = _INDEXES.get(self.db.name)
+        if built is not None and time.monotonic() - built.checked < VERSION_SECONDS:
+            return built.index
         tags = await self.tags.active()
         version = (await self.articles.version(), hash(repr(keywords_of(tags))))
-        built = _INDEXES.get(self.db.name)
         if built is not None and built.version == version:
+            built.checked = time.monotonic()
             return built.index
         key = (self.db.name, id(asyncio.get_running_loop()))
         lock = _LOCKS.setdefault(key, asyncio.Lock())
@@ -69,7 +86,8 @@ class Suggester:
             built = _INDEXES.get(self.db.name)
             if built is None or built.version != version:
                 documents = await self.articles.published()
-                built = Built(version, await run_cpu(_build, documents, keywords_of(tags)))
+                index = await run_cpu(_build, documents, keywords_of(tags))
+                built = Built(version, index, time.monotonic())
                 _INDEXES[self.db.name] = built
         return built.index
 
