@@ -17,7 +17,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bson import ObjectId  # noqa: E402
+from measure import quantiles  # noqa: E402  (beside this script)
 
 from app.core.db import Database  # noqa: E402
 from app.core.settings import Settings  # noqa: E402
@@ -71,11 +71,6 @@ def articles(count: int, seed: int) -> list[dict[str, Any]]:
         written = now - timedelta(seconds=count - n)
         made.append({**new_article(fields, written), "_id": ObjectId(), "status": PUBLISHED})
     return made
-
-
-def quantiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 async def bench(database: Database, settings: Settings, size: int, questions: list[str]) -> None:

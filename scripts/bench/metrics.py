@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bson import ObjectId  # noqa: E402
-from pymongo.monitoring import CommandListener, CommandStartedEvent  # noqa: E402
+from measure import Counter  # noqa: E402  (beside this script)
 
 from app.core.db import Database  # noqa: E402
 from app.core.settings import Settings  # noqa: E402
@@ -53,18 +53,6 @@ TYPES = [("CONSULTATION", 60), ("COMPLAINT", 25), ("FEEDBACK", 15)]
 CHANNELS = [("EMAIL", 40), ("WEB", 25), ("CHAT", 20), ("PHONE", 10), ("SOCIAL", 5)]
 PRIORITIES = [("LOW", 15), ("NORMAL", 60), ("HIGH", 20), ("URGENT", 5)]
 LANGUAGES = [("en", 80), ("zh", 15), ("und", 5)]
-
-
-class Counter(CommandListener):
-    def __init__(self) -> None:
-        self.commands = 0
-
-    def started(self, event: CommandStartedEvent) -> None:
-        self.commands += 1
-
-    def succeeded(self, event: Any) -> None: ...
-
-    def failed(self, event: Any) -> None: ...
 
 
 def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:

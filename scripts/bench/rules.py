@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bson import ObjectId  # noqa: E402
-from pymongo.monitoring import CommandListener, CommandStartedEvent  # noqa: E402
+from measure import Counter, quantiles  # noqa: E402  (beside this script)
 
 from app.core.db import Database  # noqa: E402
 from app.core.settings import Settings  # noqa: E402
@@ -72,18 +71,6 @@ AGE_DAYS = 60  # the open tickets' ages spread evenly over this many days
 STATUSES = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED]
 
 
-class Counter(CommandListener):
-    def __init__(self) -> None:
-        self.commands = 0
-
-    def started(self, event: CommandStartedEvent) -> None:
-        self.commands += 1
-
-    def succeeded(self, event: Any) -> None: ...
-
-    def failed(self, event: Any) -> None: ...
-
-
 class Client:
     def __init__(self, database: Database, settings: Settings) -> None:
         self.schema = create_schema(settings)
@@ -95,11 +82,6 @@ class Client:
         assert result.errors is None, result.errors
         assert result.data is not None
         return result.data
-
-
-def quantiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 async def creates(client: Client, customer: str, count: int, tag: str) -> list[float]:
