@@ -7,7 +7,8 @@ on the office hours of the SLA policy that applies to it, whose outcome it gets 
 solved one the agent of its team who solved it, and a surveyed one its survey; about half of
 those are answered, the rating following how long the customer waited and what they came for
 (complaints are rated lower, slow answers lower still), with a comment in their language,
-tagged by the tagger like any customer text.
+tagged by the tagger like any customer text; a complaint that waited more than half a business
+day for its first reply was escalated.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from app.workflow.satisfaction import tag_comments
 from app.workflow.setup import DEFAULT_SURVEY_TYPES, Setup, load_setup
 
 MAX_TICKETS = 5000  # per status; the demo has hundreds
+ESCALATE_AFTER = 240  # business minutes a complaint waits for its first reply before escalation
 COMMENTS = {
     "en": {
         5: ["Quick and friendly, thank you!", "Sorted in minutes, great service."],
@@ -93,6 +95,12 @@ def _solved(ticket: Document, setup: Setup, agents: list[Document], rng: random.
             firstReplyMinutes=minutes(created, replied),
             firstReplyBusinessMinutes=schedule.minutes_between(created, replied),
         )
+    if (
+        ticket["type"] == TicketType.COMPLAINT.value
+        and (metrics["firstReplyBusinessMinutes"] or 0) > ESCALATE_AFTER
+    ):
+        # Unanswered for half a business day: the team lead was called in.
+        metrics.update(escalations=1, escalatedAt=schedule.add(created, ESCALATE_AFTER))
     language = ticket.get("language") or "en"
     team = [a for a in agents if language in a.get("languages", [])] or agents
     changes: Document = {"metrics": metrics}
