@@ -45,7 +45,7 @@ class Channel(Enum):
 
 
 class AuthorKind(Enum):
-    """Who wrote a ticket message: the customer (through a customer-facing credential), an
+    """Who wrote a ticket message: the customer (signed in with a CUSTOMER token), an
     agent, other staff (an API key or user that is no agent), or a rule."""
 
     CUSTOMER = "CUSTOMER"

@@ -155,7 +155,7 @@ class UpdateTicketInput:
 
 @strawberry.input(
     description="The author is the caller: an agent (a credential linked to one), other staff, "
-    "or the ticket's customer (through a CUSTOMER credential)."
+    "or the ticket's customer (signed in with a CUSTOMER token)."
 )
 class TicketMessageInput:
     body: str

@@ -28,7 +28,7 @@ RATINGS = Mutations("ticket", Ticket.from_document, TYPE_NAME, TicketRepository,
 
 
 async def author_of(info: Info) -> Author:
-    """The caller as a message author: the ticket's customer for a CUSTOMER credential, the
+    """The caller as a message author: the customer for a CUSTOMER token, the
     agent a credential is linked to, or else the credential's own name (staff)."""
     principal = await info.context.require_principal()
     if principal.role is Role.CUSTOMER:

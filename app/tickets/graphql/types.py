@@ -241,7 +241,7 @@ class Ticket(Node):
             ),
         )
 
-    @strawberry.field(description="The conversation; a CUSTOMER credential sees no internal notes.")
+    @strawberry.field(description="The conversation; a customer sees no internal notes.")
     async def messages(self, info: Info) -> list[TicketMessage]:
         principal = await info.context.principal()
         if principal is not None and principal.role is Role.CUSTOMER:
