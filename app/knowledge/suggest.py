@@ -21,7 +21,6 @@ from app.knowledge.analysis import default_lexicon
 from app.knowledge.models import entry_of
 from app.knowledge.repository import ArticleRepository
 from app.knowledge.retrieval import ArticleIndex, Hit, default_calibration
-from app.tagging.language import detect_language
 from app.tagging.repository import TagRepository, keywords_of
 
 MAX_SUGGESTIONS = 10
@@ -99,14 +98,14 @@ class Suggester:
         *,
         minimum: float | None = None,
     ) -> list[Hit]:
-        """The best ``first`` published articles whose confidence reaches ``minimum`` (the
-        calibrated threshold by default); none rather than a weak match."""
+        """The best ``first`` published articles (in ``language`` only, if given; otherwise
+        both languages, ranked together) whose confidence reaches ``minimum`` (the calibrated
+        threshold by default); none rather than a weak match."""
         question = text[:MAX_QUESTION]
         if not question.strip() or first <= 0:
             return []
         index = await self.index()
-        wanted = language or _language(question)
-        hits = await run_cpu(index.search, question, wanted, min(first, MAX_SUGGESTIONS))
+        hits = await run_cpu(index.search, question, language, min(first, MAX_SUGGESTIONS))
         floor = index.calibration.threshold if minimum is None else minimum
         return [hit for hit in hits if hit.confidence >= floor]
 
@@ -118,20 +117,8 @@ class Suggester:
         *,
         minimum: float | None = None,
     ) -> list[Hit]:
-        """Articles for what the ticket's customer wrote (in the ticket's language, when the
-        tagger has told it)."""
-        wanted = language or ticket.get("language")
-        return await self.suggest(
-            customer_text(ticket),
-            wanted if wanted in ("en", "zh") else None,
-            first,
-            minimum=minimum,
-        )
-
-
-def _language(text: str) -> str | None:
-    found = detect_language(text)
-    return found if found in ("en", "zh") else None
+        """Articles for what the ticket's customer wrote."""
+        return await self.suggest(customer_text(ticket), language, first, minimum=minimum)
 
 
 def _build(documents: list[Document], keywords: dict[str, dict[str, list[str]]]) -> ArticleIndex:

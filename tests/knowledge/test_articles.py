@@ -84,6 +84,8 @@ async def test_a_customer_reads_published_articles_only(
     assert "Unreleased policy" not in {e["node"]["title"] for e in listed["edges"]}
     drafts = await portal(LIST, filter={"status": ["DRAFT"]})
     assert drafts["articles"]["totalCount"] == 0
+    searched = (await portal(LIST, search="secret password"))["articles"]["edges"]
+    assert [e["node"]["title"] for e in searched] == ["Resetting your password"]
     one = "query($id: ID!) { article(id: $id) { title } }"
     assert (await portal(one, id=draft["id"]))["article"] is None
     assert (await manager(one, id=draft["id"]))["article"] == {"title": "Unreleased policy"}

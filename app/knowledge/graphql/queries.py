@@ -6,9 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from app.core.paging import PageRequest, SortSpec
-from app.core.repository import PageResult
-from app.graphql.connections import ListArguments, connection_field
+from app.graphql.connections import connection_field
 from app.graphql.context import Info
 from app.graphql.errors import client_error
 from app.graphql.permissions import EVERYONE, Role, allow, customer_of
@@ -24,28 +22,10 @@ from app.tickets.repository import TicketRepository
 READERS = EVERYONE | {Role.CUSTOMER}
 
 
-class PublishedOnly:
-    """The articles a customer may read: the published ones, whatever the filter says."""
-
-    def __init__(self, articles: ArticleRepository) -> None:
-        self.articles = articles
-
-    @staticmethod
-    def _published(query: dict[str, Any]) -> dict[str, Any]:
-        return {"$and": [{"status": PUBLISHED}, query]} if query else {"status": PUBLISHED}
-
-    async def page(self, query: dict[str, Any], sort: SortSpec, request: PageRequest) -> PageResult:
-        return await self.articles.page(self._published(query), sort, request)
-
-    async def count(self, query: dict[str, Any]) -> int:
-        return await self.articles.count(self._published(query))
-
-
-def _readable(info: Info, _: ListArguments) -> PublishedOnly | None:
-    principal = info.context.known_principal()
-    if principal is not None and principal.role is Role.CUSTOMER:
-        return PublishedOnly(info.context.get(ArticleRepository))
-    return None
+async def _readable(info: Info) -> dict[str, Any]:
+    """What a caller may list: a customer, published articles only (whatever the filter)."""
+    customer = customer_of(await info.context.require_principal())
+    return {"status": PUBLISHED} if customer is not None else {}
 
 
 @strawberry.type
@@ -66,7 +46,7 @@ class KnowledgeQuery:
         filter=ArticleFilter,
         order_by=ArticleOrderBy,
         search=True,
-        source=_readable,
+        scope=_readable,
         roles=READERS,
         description="Help-center articles; a customer sees published ones only.",
     )
