@@ -94,7 +94,8 @@ async def test_leases_never_refuse_while_the_bucket_and_the_lease_hold_the_price
     )
     refilled = (time.monotonic() - started) * capacity / 60 / 100  # requests' worth
     allowed = sum(decision.allowed for decision in decisions)
-    assert 400 <= allowed <= 420 + refilled  # the whole budget, plus what refilled meanwhile
+    # The whole budget, plus what refilled meanwhile (and a lease of slack) on a slow machine.
+    assert 400 <= allowed <= 400 + max(20, refilled + 4)
     refused = next(decision for decision in decisions if not decision.allowed)
     assert 0 < refused.retry_after <= 100 / (capacity / 60)
 
@@ -113,7 +114,7 @@ async def test_two_processes_leasing_one_bucket_share_its_budget(database: Datab
     refilled = (time.monotonic() - started) * capacity / 60 / 100  # requests' worth
     # Each may be refused while the other holds at most one lease (4 requests) unspent; two
     # processes not sharing the budget would get about 800 between them.
-    assert 400 - 8 <= together <= 420 + refilled
+    assert 400 - 8 <= together <= 400 + max(20, refilled + 8)
 
 
 async def test_a_request_too_costly_for_a_lease_goes_to_the_bucket(database: Database) -> None:
