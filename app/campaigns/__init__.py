@@ -1,0 +1,1 @@
+"""Marketing campaigns: A/B and factorial experiments judged on the CRM's own orders."""
