@@ -8,6 +8,7 @@
 """
 
 from app.campaigns.stats.comparisons import compare_conversion, compare_revenue
+from app.campaigns.stats.factorial import factorial_conversion, factorial_revenue
 from app.campaigns.stats.multiple import holm
 from app.campaigns.stats.srm import SRM_THRESHOLD, srm_p_value
 from app.campaigns.stats.types import Arm, Comparison, Effect, StatsWarning
@@ -20,6 +21,8 @@ __all__ = [
     "StatsWarning",
     "compare_conversion",
     "compare_revenue",
+    "factorial_conversion",
+    "factorial_revenue",
     "holm",
     "srm_p_value",
 ]
