@@ -46,7 +46,9 @@ def _compare(
     abs_se = _finite(moments.absolute_se(var_c, n_c, var_t, n_t))
     warning = None
     if abs_se is None or abs_se == 0:
-        warning, abs_se, p_value = StatsWarning.ZERO_VARIANCE, None, None
+        # No spread within either arm. The p-value stands if the test defines one (the pooled
+        # z-test does for 500/500 against 0/500); the interval cannot.
+        warning, abs_se = StatsWarning.ZERO_VARIANCE, None
     q_abs = _finite(moments.critical_value(alpha, df))
     if abs_se is not None and q_abs is not None:
         abs_low, abs_high = lift - q_abs * abs_se, lift + q_abs * abs_se

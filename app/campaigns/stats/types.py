@@ -76,8 +76,8 @@ class Comparison:
     Lifts and intervals are treatment minus control; relative ones are divided by the
     control mean. ``ci_*`` and ``absolute_ci_*`` are fixed-horizon (valid only when read once,
     at the planned end); ``sequential_*`` are always valid, however often they are read.
-    When the absolute interval is undefined it collapses to the point estimate and
-    ``p_value`` is ``None``.
+    When the absolute interval is undefined (no spread within either arm) it collapses to the
+    point estimate and ``warning`` is ``ZERO_VARIANCE``.
     """
 
     control_mean: float
