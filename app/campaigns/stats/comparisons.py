@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 
-from app.campaigns.stats import moments, sequential
+import app.campaigns.stats.moments as moments
+import app.campaigns.stats.sequential as sequential
 from app.campaigns.stats.moments import FloatArray
 from app.campaigns.stats.sequential import DEFAULT_TUNING
 from app.campaigns.stats.types import Arm, Comparison, StatsWarning

@@ -179,7 +179,7 @@ def factorial_revenue(
     if dof.sum() <= 0 or centred.sum() <= 0:
         return []
     pooled = centred.sum() / dof.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         variance = np.where((dof > 0) & (centred > 0), centred / np.maximum(dof, 1), pooled)
     weight = n / variance
     information = x.T @ (weight[:, None] * x)

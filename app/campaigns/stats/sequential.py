@@ -41,7 +41,7 @@ def halfwidth(se: ArrayLike, n: ArrayLike, *, alpha: float, tuning: float) -> Fl
     """Half the width of the confidence sequence around the estimate (eq. 9)."""
     r2 = rho(alpha, tuning) ** 2
     n_ = np.asarray(n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         s2 = np.asarray(se, dtype=np.float64) ** 2 * n_
         spread = n_ * r2 + 1
         return np.sqrt(s2 * 2 * spread / (n_**2 * r2) * np.log(np.sqrt(spread) / alpha))
@@ -53,7 +53,7 @@ def p_value(
     """The always-valid p-value for "the lift is 0" (eq. 155), computed in log space."""
     r2 = rho(alpha, tuning) ** 2
     n_ = np.asarray(n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         statistic = np.asarray(estimate, dtype=np.float64) ** 2 * n_ / np.asarray(se) ** 2
         spread = n_ * r2 + 1
         log_p = 0.5 * np.log(spread) - r2 * statistic / (2 * spread)

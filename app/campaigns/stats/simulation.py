@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.campaigns.stats import moments, sequential
+import app.campaigns.stats.moments as moments
+import app.campaigns.stats.sequential as sequential
 from app.campaigns.stats.moments import FloatArray
 from app.campaigns.stats.sequential import DEFAULT_TUNING
 
@@ -117,7 +118,7 @@ def aa_revenue_false_positive_rates(
     var_t = np.clip(q_t - s_t * mean_t, 0, None) / (n_t - 1)
     flags = _sequential_flags(mean_c, var_c, n_c, mean_t, var_t, n_t, alpha, tuning)
     se = moments.absolute_se(var_c, n_c, var_t, n_t)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p_values = moments.two_sided_p(
             (mean_t - mean_c) / se, moments.welch_df(var_c, n_c, var_t, n_t)
         )
