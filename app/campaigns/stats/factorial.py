@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from app.campaigns.stats.moments import FloatArray
 from app.campaigns.stats.types import Effect
@@ -100,8 +100,9 @@ def _effects(labels: list[str], beta: FloatArray, information: FloatArray) -> li
     """Wald tests of every coefficient but the intercept; [] if the information is singular."""
     if np.linalg.matrix_rank(information) < information.shape[0]:
         return []
-    covariance = np.linalg.inv(information)
-    errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        covariance = np.linalg.inv(information)
+        errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     found: list[Effect] = []
     for label, estimate, error in zip(labels, beta[1:], errors[1:], strict=True):
         if not (np.isfinite(estimate) and np.isfinite(error)) or error == 0:
@@ -109,6 +110,37 @@ def _effects(labels: list[str], beta: FloatArray, information: FloatArray) -> li
         p = float(2 * stats.norm.sf(abs(estimate / error)))
         found.append(Effect(label, float(estimate), float(error), p))
     return found
+
+
+def _binomial_deviance(y: FloatArray, n: FloatArray, p: FloatArray) -> float:
+    """Twice the negative log-likelihood, up to a constant (for step control)."""
+    return float(-2 * np.sum(special.xlogy(y, p) + special.xlog1py(n - y, -p)))
+
+
+def _irls(x: FloatArray, y: FloatArray, n: FloatArray) -> FloatArray:
+    """Logistic MLE by iteratively reweighted least squares, started from the empirical rates
+    (y + ½)/(n + 1) as McCullagh & Nelder §2.5 advise; a step that raises the deviance is
+    halved, so the fit cannot run away."""
+    mu = (y + 0.5) / (n + 1)
+    eta = special.logit(mu)
+    beta = np.zeros(x.shape[1])
+    deviance = np.inf
+    for _ in range(MAX_IRLS_STEPS):
+        weight = n * mu * (1 - mu)
+        working = eta + (y - n * mu) / weight
+        candidate = np.linalg.lstsq(np.sqrt(weight)[:, None] * x, np.sqrt(weight) * working)[0]
+        for _ in range(30):
+            trial = _binomial_deviance(y, n, special.expit(x @ candidate))
+            if trial <= deviance + 1e-12 or not np.isfinite(deviance):
+                break
+            candidate = (candidate + beta) / 2
+        converged = np.isfinite(deviance) and abs(deviance - trial) < 1e-10 * (1 + abs(trial))
+        beta, deviance = candidate, trial
+        eta = x @ beta
+        mu = np.clip(special.expit(eta), 1e-12, 1 - 1e-12)
+        if converged:
+            break
+    return np.asarray(beta, dtype=np.float64)
 
 
 def factorial_conversion(
@@ -136,17 +168,8 @@ def factorial_conversion(
         return []
     if np.any(y == 0) or np.any(y == n):
         y, n = y + 0.5, n + 1.0
-    beta = np.zeros(x.shape[1])
-    beta[0] = np.log(y.sum() / (n - y).sum())
-    for _ in range(MAX_IRLS_STEPS):
-        p = 1 / (1 + np.exp(-(x @ beta)))
-        weight = n * p * (1 - p)
-        information = x.T @ (weight[:, None] * x)
-        step = np.linalg.lstsq(information, x.T @ (y - n * p), rcond=None)[0]
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    p = 1 / (1 + np.exp(-(x @ beta)))
+    beta = _irls(x, y, n)
+    p = special.expit(x @ beta)
     information = x.T @ ((n * p * (1 - p))[:, None] * x)
     return _effects(labels, beta, information)
 
@@ -178,10 +201,15 @@ def factorial_revenue(
     dof = n - 1
     if dof.sum() <= 0 or centred.sum() <= 0:
         return []
+    # Below rounding error (relative to the sum of squares) a cell's spread counts as none.
+    varies = (dof > 0) & (centred > 1e-12 * squares)
     pooled = centred.sum() / dof.sum()
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        variance = np.where((dof > 0) & (centred > 0), centred / np.maximum(dof, 1), pooled)
-    weight = n / variance
-    information = x.T @ (weight[:, None] * x)
-    beta = np.linalg.lstsq(information, x.T @ (weight * mean), rcond=None)[0]
+        variance = np.where(varies, centred / np.maximum(dof, 1), pooled)
+        weight = n / variance
+        information = x.T @ (weight[:, None] * x)
+        moments = x.T @ (weight * mean)
+    if not (np.all(np.isfinite(information)) and np.all(np.isfinite(moments))):
+        return []
+    beta = np.linalg.lstsq(information, moments, rcond=None)[0]
     return _effects(labels, beta, information)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.campaigns.stats import Effect, factorial_conversion, factorial_revenue
 
@@ -120,3 +122,33 @@ def test_cells_that_do_not_fit_the_factors_are_refused() -> None:
         factorial_conversion(["a", "b"], [((0,), 10, 1)])
     with pytest.raises(ValueError, match="has no level"):
         factorial_conversion(["a"], [((2,), 10, 1)], levels=[["x", "y"]])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**6), st.integers(0, 10**6), st.floats(0, 1e4), st.floats(0, 1e4)
+        ),
+        min_size=4,
+        max_size=4,
+    )
+)
+def test_factorial_effects_are_always_finite(values: list[tuple[int, int, float, float]]) -> None:
+    keys = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    conversion = [(k, n, min(x, n)) for k, (n, x, _, _) in zip(keys, values, strict=True)]
+    revenue = [(k, n, m * n, (m * m + s) * n) for k, (n, _, m, s) in zip(keys, values, strict=True)]
+    for effect in factorial_conversion(["a", "b"], conversion) + factorial_revenue(
+        ["a", "b"], revenue
+    ):
+        assert np.isfinite([effect.estimate, effect.std_error, effect.p_value]).all()
+
+
+def test_a_sparse_cell_does_not_make_the_logistic_fit_run_away() -> None:
+    # Found by the property above: three single-customer cells without a conversion.
+    cells = [((0, 0), 1, 0), ((0, 1), 1, 0), ((1, 0), 1, 0), ((1, 1), 45, 0)]
+    for effect in factorial_conversion(["a", "b"], cells):
+        assert np.isfinite([effect.estimate, effect.std_error, effect.p_value]).all()
+    # And one with spread at the edge of underflow: treated as no spread at all.
+    tiny = [((0, 0), 1, 0.0, 0.0), ((0, 1), 1, 0.0, 0.0), ((1, 0), 1, 0.0, 0.0)]
+    assert factorial_revenue(["a", "b"], [*tiny, ((1, 1), 2, 0.0, 2.2e-308)]) == []
