@@ -30,6 +30,16 @@ def _clip_p(value: float | None) -> float | None:
     return None if value is None else min(max(value, 0.0), 1.0)
 
 
+def _interval(
+    centre: float, quantile: float | None, se: float | None
+) -> tuple[float, float] | None:
+    """centre ± quantile · se, or ``None`` if any part is missing or the ends overflow."""
+    if quantile is None or se is None:
+        return None
+    low, high = centre - quantile * se, centre + quantile * se
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None
+
+
 def _compare(
     control: Arm,
     treatment: Arm,
@@ -50,11 +60,8 @@ def _compare(
         # No spread within either arm. The p-value stands if the test defines one (the pooled
         # z-test does for 500/500 against 0/500); the interval cannot.
         warning, abs_se = StatsWarning.ZERO_VARIANCE, None
-    q_abs = _finite(moments.critical_value(alpha, df))
-    if abs_se is not None and q_abs is not None:
-        abs_low, abs_high = lift - q_abs * abs_se, lift + q_abs * abs_se
-    else:
-        abs_low = abs_high = lift
+    quantile = _finite(moments.critical_value(alpha, df))
+    abs_low, abs_high = _interval(lift, quantile, abs_se) or (lift, lift)
 
     relative: float | None = None
     rel_se: float | None = None
@@ -70,19 +77,19 @@ def _compare(
             rel_se = None
             warning = warning or StatsWarning.ZERO_VARIANCE
 
-    ci_low = ci_high = seq_low = seq_high = seq_p = chance = None
+    fixed = always = None
+    seq_p = chance = None
     if relative is not None and rel_se is not None:
-        q_rel = _finite(moments.critical_value(alpha, df))
-        if q_rel is not None:
-            ci_low, ci_high = relative - q_rel * rel_se, relative + q_rel * rel_se
+        fixed = _interval(relative, quantile, rel_se)
         chance = _clip_p(_finite(moments.chance_to_beat(relative, rel_se)))
         n = n_c + n_t
         width = _finite(sequential.halfwidth(rel_se, n, alpha=alpha, tuning=tuning))
-        if width is not None:
-            seq_low, seq_high = relative - width, relative + width
+        always = _interval(relative, 1.0, width)
         seq_p = _clip_p(
             _finite(sequential.p_value(relative, rel_se, n, alpha=alpha, tuning=tuning))
         )
+    ci_low, ci_high = fixed or (None, None)
+    seq_low, seq_high = always or (None, None)
     return Comparison(
         control_mean=mean_c,
         treatment_mean=mean_t,
@@ -96,9 +103,7 @@ def _compare(
         chance_to_beat_control=chance,
         sequential_ci_low=seq_low,
         sequential_ci_high=seq_high,
-        sequential_significant=seq_low is not None
-        and seq_high is not None
-        and (seq_low > 0 or seq_high < 0),
+        sequential_significant=always is not None and (always[0] > 0 or always[1] < 0),
         absolute_std_error=abs_se,
         relative_std_error=rel_se,
         degrees_of_freedom=df,
@@ -107,10 +112,10 @@ def _compare(
     )
 
 
-def _empty(control: Arm, treatment: Arm, mean_c: float, mean_t: float) -> Comparison:
+def _empty(mean_c: float, mean_t: float) -> Comparison:
     """No test is possible: the means as they stand and nothing else."""
     lift = mean_t - mean_c
-    relative = lift / abs(mean_c) if mean_c else None
+    relative = _finite(lift / abs(mean_c)) if mean_c else None
     return Comparison(
         control_mean=mean_c,
         treatment_mean=mean_t,
@@ -141,7 +146,7 @@ def compare_conversion(
     """
     mean_c, mean_t = control.conversion_rate, treatment.conversion_rate
     if control.exposed == 0 or treatment.exposed == 0:
-        return _empty(control, treatment, mean_c, mean_t)
+        return _empty(mean_c, mean_t)
     p_value = _finite(
         moments.pooled_z_p_value(
             control.conversions, control.exposed, treatment.conversions, treatment.exposed
@@ -163,7 +168,7 @@ def compare_revenue(
     mean_c, mean_t = control.revenue_per_exposed, treatment.revenue_per_exposed
     var_c, var_t = control.revenue_variance, treatment.revenue_variance
     if var_c is None or var_t is None:
-        return _empty(control, treatment, mean_c, mean_t)
+        return _empty(mean_c, mean_t)
     df = _finite(moments.welch_df(var_c, control.exposed, var_t, treatment.exposed))
     se = _finite(moments.absolute_se(var_c, control.exposed, var_t, treatment.exposed))
     p_value = None
