@@ -33,17 +33,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261203)
     args = parser.parse_args()
     common = (args.tests, args.days, args.per_day, args.rate, args.seed)
-    options = {"alpha": args.alpha, "tuning": args.tuning}
+    options: dict[str, float] = {"alpha": args.alpha, "tuning": args.tuning}
     print(
         f"{args.tests} A/A tests, {args.days} daily looks, ~{args.per_day} exposures per arm"
         f" per day, conversion {args.rate:.1%}, alpha {args.alpha}, tuning {args.tuning:g}"
     )
-    print(f"{'metric':<28}{'sequential CS':>15}{'daily p-value':>15}")
-    for label, rates in (
-        ("conversion (z-test)", aa_false_positive_rates(*common, **options)),
-        ("revenue/exposed (Welch t)", aa_revenue_false_positive_rates(*common, **options)),
+    print(f"{'metric':<28}{'CS relative':>13}{'CS absolute':>13}{'daily p-value':>15}")
+    for label, simulate in (
+        ("conversion (z-test)", aa_false_positive_rates),
+        ("revenue/exposed (Welch t)", aa_revenue_false_positive_rates),
     ):
-        print(f"{label:<28}{rates[0]:>15.1%}{rates[1]:>15.1%}")
+        relative, peeking = simulate(*common, **options)
+        absolute, _ = simulate(*common, **options, lift="absolute")
+        print(f"{label:<28}{relative:>13.1%}{absolute:>13.1%}{peeking:>15.1%}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,11 @@ def _compare(
         warning, abs_se = StatsWarning.ZERO_VARIANCE, None
     quantile = _finite(moments.critical_value(alpha, df))
     abs_low, abs_high = _interval(lift, quantile, abs_se) or (lift, lift)
+    n = n_c + n_t
+    abs_width = None
+    if abs_se is not None:
+        abs_width = _finite(sequential.halfwidth(abs_se, n, alpha=alpha, tuning=tuning))
+    seq_abs_low, seq_abs_high = _interval(lift, 1.0, abs_width) or (None, None)
 
     relative: float | None = None
     rel_se: float | None = None
@@ -82,7 +87,6 @@ def _compare(
     if relative is not None and rel_se is not None:
         fixed = _interval(relative, quantile, rel_se)
         chance = _clip_p(_finite(moments.chance_to_beat(relative, rel_se)))
-        n = n_c + n_t
         width = _finite(sequential.halfwidth(rel_se, n, alpha=alpha, tuning=tuning))
         always = _interval(relative, 1.0, width)
         seq_p = _clip_p(
@@ -108,6 +112,8 @@ def _compare(
         relative_std_error=rel_se,
         degrees_of_freedom=df,
         sequential_p_value=seq_p,
+        sequential_absolute_ci_low=seq_abs_low,
+        sequential_absolute_ci_high=seq_abs_high,
         warning=warning,
     )
 

@@ -10,6 +10,8 @@ tests and days are computed at once with the formulas of :mod:`.moments` and
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 import app.campaigns.stats.moments as moments
@@ -34,6 +36,9 @@ def _ever(flags: FloatArray | np.ndarray) -> float:
     return float(np.mean(np.any(flags, axis=1)))
 
 
+Lift = Literal["relative", "absolute"]
+
+
 def _sequential_flags(
     mean_c: FloatArray,
     var_c: FloatArray,
@@ -41,11 +46,15 @@ def _sequential_flags(
     mean_t: FloatArray,
     var_t: FloatArray,
     n_t: FloatArray,
-    alpha: float,
-    tuning: float,
+    options: tuple[Lift, float, float],
 ) -> np.ndarray:
-    """Where the confidence sequence on the relative lift excludes 0 (NaN: not flagged)."""
-    estimate, se = moments.relative_lift(mean_c, var_c, n_c, mean_t, var_t, n_t)
+    """Where the confidence sequence on the relative (as :func:`compare_conversion` reports
+    it) or the absolute lift excludes 0 (NaN: not flagged)."""
+    lift, alpha, tuning = options
+    if lift == "relative":
+        estimate, se = moments.relative_lift(mean_c, var_c, n_c, mean_t, var_t, n_t)
+    else:
+        estimate, se = mean_t - mean_c, moments.absolute_se(var_c, n_c, var_t, n_t)
     width = sequential.halfwidth(se, n_c + n_t, alpha=alpha, tuning=tuning)
     with np.errstate(invalid="ignore"):
         return np.asarray((np.abs(estimate) > width) & (se > 0))
@@ -60,10 +69,11 @@ def aa_false_positive_rates(
     *,
     alpha: float = 0.05,
     tuning: float = DEFAULT_TUNING,
+    lift: Lift = "relative",
 ) -> tuple[float, float]:
     """(sequential, peeking) false-positive rates of a conversion-rate A/A test read daily.
 
-    Sequential: the relative lift's confidence sequence excludes 0 on some day. Peeking: the
+    Sequential: the ``lift``'s confidence sequence excludes 0 on some day. Peeking: the
     pooled two-proportion z-test's p-value is below ``alpha`` on some day.
     """
     rng = np.random.default_rng(seed)
@@ -73,7 +83,9 @@ def aa_false_positive_rates(
     x_c = np.cumsum(rng.binomial(daily_c, rate), axis=1).astype(np.float64)
     x_t = np.cumsum(rng.binomial(daily_t, rate), axis=1).astype(np.float64)
     p_c, p_t = x_c / n_c, x_t / n_t
-    flags = _sequential_flags(p_c, p_c * (1 - p_c), n_c, p_t, p_t * (1 - p_t), n_t, alpha, tuning)
+    flags = _sequential_flags(
+        p_c, p_c * (1 - p_c), n_c, p_t, p_t * (1 - p_t), n_t, (lift, alpha, tuning)
+    )
     p_values = moments.pooled_z_p_value(x_c, n_c, x_t, n_t)
     with np.errstate(invalid="ignore"):
         peeking = p_values < alpha
@@ -104,6 +116,7 @@ def aa_revenue_false_positive_rates(
     shape: float = 2.0,
     alpha: float = 0.05,
     tuning: float = DEFAULT_TUNING,
+    lift: Lift = "relative",
 ) -> tuple[float, float]:
     """(sequential, peeking) false-positive rates for revenue per exposed customer: a share
     ``rate`` of customers buy, for a skewed Gamma amount; peeking uses Welch's t-test."""
@@ -116,7 +129,7 @@ def aa_revenue_false_positive_rates(
     mean_c, mean_t = s_c / n_c, s_t / n_t
     var_c = np.clip(q_c - s_c * mean_c, 0, None) / (n_c - 1)
     var_t = np.clip(q_t - s_t * mean_t, 0, None) / (n_t - 1)
-    flags = _sequential_flags(mean_c, var_c, n_c, mean_t, var_t, n_t, alpha, tuning)
+    flags = _sequential_flags(mean_c, var_c, n_c, mean_t, var_t, n_t, (lift, alpha, tuning))
     se = moments.absolute_se(var_c, n_c, var_t, n_t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p_values = moments.two_sided_p(

@@ -100,6 +100,10 @@ class Comparison:
     """Welch–Satterthwaite degrees of freedom for revenue; ``None`` for the z-test."""
     sequential_p_value: float | None = None
     """Always-valid p-value matching the confidence sequence (below alpha iff it excludes 0)."""
+    sequential_absolute_ci_low: float | None = None
+    """The same confidence sequence on the absolute lift: defined when the control mean is 0,
+    and more conservative on skewed revenue with few buyers (see ``scripts/eval``)."""
+    sequential_absolute_ci_high: float | None = None
     warning: StatsWarning | None = None
 
 

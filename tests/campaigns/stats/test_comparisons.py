@@ -62,6 +62,11 @@ def test_control_mean_zero_leaves_the_relative_lift_undefined_but_tests_the_diff
     assert result.p_value < 0.001
     assert result.absolute_ci_low > 0
     assert result.warning is StatsWarning.ZERO_CONTROL_MEAN
+    # The always-valid interval on the absolute lift still answers.
+    assert result.sequential_absolute_ci_low is not None
+    assert result.sequential_absolute_ci_high is not None
+    assert result.sequential_absolute_ci_low < result.absolute_lift
+    assert result.sequential_absolute_ci_low < result.absolute_ci_low
 
 
 def test_a_treatment_that_never_converts_gets_no_zero_width_relative_interval() -> None:
