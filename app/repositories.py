@@ -9,6 +9,11 @@ from __future__ import annotations
 from app.audit.repository import AuditRepository
 from app.auth.rate_limits import RateLimitRepository
 from app.auth.repository import ApiKeyRepository
+from app.campaigns.repository import (
+    CampaignAssignmentRepository,
+    CampaignEventRepository,
+    CampaignRepository,
+)
 from app.core.counters import CounterRepository
 from app.core.idempotency import IdempotencyRepository
 from app.customers.repository import CustomerRepository
@@ -72,4 +77,7 @@ REPOSITORIES = (
     SlaPolicyRepository,
     TaskRepository,
     SetupRepository,
+    CampaignRepository,
+    CampaignAssignmentRepository,
+    CampaignEventRepository,
 )

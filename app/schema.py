@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.types.execution import ExecutionContext
 
 # The domains' job handlers register themselves with the job registry on import.
+import app.campaigns.jobs
 import app.forecasting.jobs
 import app.imports.jobs
 import app.segmentation.jobs
@@ -23,6 +24,9 @@ from app.audit.graphql.queries import AuditQuery
 from app.auth.graphql.mutations import AuthMutation
 from app.auth.graphql.queries import AuthQuery
 from app.auth.graphql.types import ApiKey
+from app.campaigns.graphql.mutations import CampaignMutation
+from app.campaigns.graphql.queries import CampaignQuery
+from app.campaigns.graphql.types import Campaign
 from app.core.settings import Settings
 from app.customers.graphql.mutations import CustomerMutation
 from app.customers.graphql.queries import CustomerQuery
@@ -96,6 +100,7 @@ class Query(
     WorkflowQuery,
     KnowledgeQuery,
     SurveyQuery,
+    CampaignQuery,
     ReportQuery,
     AuthQuery,
     AuditQuery,
@@ -132,6 +137,7 @@ class Mutation(
     WorkflowMutation,
     KnowledgeMutation,
     SurveyMutation,
+    CampaignMutation,
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
@@ -164,7 +170,7 @@ class Schema(strawberry.Schema):
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
     Warehouse, StockMove, Fulfilment, SalesForecast, Agent, Team, Rule, RuleRun, BusinessHours,
-    SlaPolicy, Task, Article,
+    SlaPolicy, Task, Article, Campaign,
 ]  # fmt: skip
 
 

@@ -72,6 +72,7 @@ def test_unique_and_text_indexes_are_declared() -> None:
         ("rules", ("name",)),
         ("business_hours", ("name",)),
         ("sla_policies", ("name",)),
+        ("campaigns", ("nameKey",)),
     }
 
     def text_fields(repository: type[Repository]) -> set[str]:

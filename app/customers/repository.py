@@ -63,6 +63,11 @@ class CustomerRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def ids_matching(self, query: dict[str, Any]) -> list[ObjectId]:
+        """The IDs of every customer matching ``query`` (a translated filter), in ID order."""
+        cursor = self.collection.find(query, {"_id": 1}, sort=[("_id", ASCENDING)])
+        return [doc["_id"] async for doc in cursor]
+
     async def ids_created_before(self, moment: object) -> list[ObjectId]:
         """Every customer (archived too) that existed at ``moment``."""
         cursor = self.collection.find({"createdAt": {"$lte": moment}}, {"_id": 1})

@@ -108,6 +108,19 @@ class OrderRepository(Repository):
         ]
         return await (await self.collection.aggregate(pipeline)).to_list()
 
+    async def revenue_orders(
+        self, since: datetime, until: datetime, currency: str
+    ) -> list[Document]:
+        """Who spent what when: revenue orders in ``currency`` placed in [since, until], as
+        ``{customerId placedAt total}``, through the placedAt index."""
+        query = {
+            "placedAt": {"$gte": since, "$lte": until},
+            "status": {"$nin": list(NOT_REVENUE)},
+            "currency": currency,
+        }
+        projection = {"_id": 0, "customerId": 1, "placedAt": 1, "total": 1}
+        return await self.collection.find(query, projection).to_list()
+
     async def demand(
         self,
         since: datetime,

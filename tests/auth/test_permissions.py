@@ -92,6 +92,17 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
     ("Mutation", "startSalesForecast"): frozenset({A, M, N}),
     ("Mutation", "startTopicDiscovery"): frozenset({A, M, N}),
+    **{
+        ("Query", name): EVERYONE
+        for name in ("campaign", "campaigns", "campaignVariant", "campaignResults")
+    },
+    **{
+        ("Mutation", name): frozenset({A, M, N})
+        for name in (
+            "createCampaign", "updateCampaign", "startCampaign", "stopCampaign",
+            "completeCampaign", "assignCampaign", "recordCampaignEvents",
+        )
+    },
     ("Mutation", "createApiKey"): ADMIN,
     ("Mutation", "revokeApiKey"): ADMIN,
 }  # fmt: skip
