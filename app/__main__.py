@@ -228,7 +228,9 @@ def parser() -> argparse.ArgumentParser:
     importer = commands.add_parser(
         "import", help="import a CSV or JSON Lines file (rows upsert by natural key)"
     )
-    importer.add_argument("entity", choices=["CUSTOMERS", "PRODUCTS", "ORDERS", "TICKETS"])
+    importer.add_argument(
+        "entity", choices=["CUSTOMERS", "PRODUCTS", "ORDERS", "TICKETS", "CAMPAIGN_EVENTS"]
+    )
     importer.add_argument("file")
     importer.add_argument("--format", choices=["CSV", "JSONL"], help="default: from the file name")
     importer.set_defaults(run=_import)

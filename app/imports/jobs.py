@@ -8,12 +8,15 @@ from gridfs.errors import NoFile
 
 from app.core.cpu import run_cpu
 from app.core.db import Document
+from app.imports.campaign_events import CampaignEventImporter
 from app.imports.files import ImportFiles
-from app.imports.importers import IMPORTERS, Tally
+from app.imports.importers import IMPORTERS, Importer, Tally
 from app.imports.parsing import InvalidFile, read_rows
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind
 from app.jobs.registry import handles
+
+ENTITIES: dict[str, type[Importer]] = {**IMPORTERS, "CAMPAIGN_EVENTS": CampaignEventImporter}
 
 
 @handles(JobKind.IMPORT)
@@ -33,7 +36,7 @@ async def run_import(context: JobContext) -> Document:
         await files.delete(params["fileId"])
         raise JobFailed("INVALID_FILE", str(error)) from None
     tally = Tally()
-    await IMPORTERS[entity](context.db).run(rows, context, tally)
+    await ENTITIES[entity](context.db).run(rows, context, tally)
     await files.delete(params["fileId"])
     return {
         "entity": entity,

@@ -23,12 +23,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "number", "customerEmail", "orderNumber", "type", "channel", "subject", "body", "status",
         "priority", "createdAt",
     ),
+    "CAMPAIGN_EVENTS": ("campaign", "customerEmail", "variant", "event", "at", "revenue"),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     "CUSTOMERS": ("email", "name"),
     "PRODUCTS": ("sku", "name", "price", "currency"),
     "ORDERS": ("number", "customerEmail", "sku", "quantity"),
     "TICKETS": ("number", "customerEmail", "type", "channel", "subject", "body"),
+    "CAMPAIGN_EVENTS": ("campaign", "customerEmail", "variant", "event", "at"),
 }
 MAX_ROWS = 1_000_000
 Row = dict[str, Any]

@@ -14,6 +14,7 @@ class ImportEntity(Enum):
     PRODUCTS = "PRODUCTS"
     ORDERS = "ORDERS"
     TICKETS = "TICKETS"
+    CAMPAIGN_EVENTS = "CAMPAIGN_EVENTS"
 
 
 @strawberry.enum
