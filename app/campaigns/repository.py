@@ -126,6 +126,11 @@ class CampaignAssignmentRepository(Repository):
         cursor = await self.collection.aggregate(pipeline)
         return {doc["_id"]: doc["n"] async for doc in cursor}
 
+    async def members(self, campaign_id: ObjectId) -> list[ObjectId]:
+        """Every assigned customer (the holdout too)."""
+        cursor = self.collection.find({"campaignId": campaign_id}, {"customerId": 1})
+        return [doc["customerId"] async for doc in cursor]
+
     async def holdout_ids(self, campaign_id: ObjectId) -> list[ObjectId]:
         cursor = self.collection.find(
             {"campaignId": campaign_id, "variant": "holdout"}, {"customerId": 1}

@@ -34,6 +34,7 @@ from app.core.money import CURRENCY_EXPONENTS
 from app.orders.repository import OrderRepository
 
 ALPHA = 0.05
+DEFAULT_TUNING = 5_000.0  # GrowthBook's default, for campaigns nobody was assigned to yet
 MIN_EXPOSED = 100  # per variant, before any recommendation but KEEP_RUNNING
 # Converting customers per variant before a winner is called: a ratio of means over a handful
 # of buyers is skewed, and its always-valid interval runs slightly over its level there.
@@ -140,7 +141,7 @@ def _results(
         )
 
     variants = [group(v["key"], v["name"], v["weight"]) for v in campaign["variants"]]
-    variants = _compared(variants)
+    variants = _compared(variants, _tuning(sizes))
     holdout = None
     if sizes.get(HOLDOUT):
         holdout = group(HOLDOUT, "Holdout", campaign["holdoutPercent"] / 100)
@@ -155,7 +156,14 @@ def _results(
     return Results(campaign, now, variants, holdout, srm, effects, recommendation, reason, winner)
 
 
-def _compared(variants: list[Group]) -> list[Group]:
+def _tuning(sizes: dict[str, int]) -> float:
+    """The sample size the confidence sequence is tightest at: the customers assigned to the
+    variants, known before anyone is exposed (so choosing it peeks at no outcome)."""
+    assigned = sum(n for key, n in sizes.items() if key != HOLDOUT)
+    return float(assigned) if assigned >= MIN_EXPOSED else DEFAULT_TUNING
+
+
+def _compared(variants: list[Group], tuning: float) -> list[Group]:
     """Each variant against the control (the first), with Holm-adjusted p-values per metric.
     The always-valid intervals are at ALPHA shared over the comparisons (Bonferroni), so that
     reading all of them every day keeps the chance of any false alarm under ALPHA."""
@@ -164,8 +172,8 @@ def _compared(variants: list[Group]) -> list[Group]:
     compared = [
         _replace(
             v,
-            compare_conversion(control.arm, v.arm, alpha=alpha),
-            compare_revenue(control.arm, v.arm, alpha=alpha),
+            compare_conversion(control.arm, v.arm, alpha=alpha, tuning=tuning),
+            compare_revenue(control.arm, v.arm, alpha=alpha, tuning=tuning),
         )
         for v in others
     ]

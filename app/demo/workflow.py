@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from app.core.db import MongoDatabase
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
+from app.demo.campaigns import campaign_demo
 from app.demo.knowledge import knowledge_demo
 from app.demo.service_history import service_history
 from app.jobs.models import JobKind
@@ -122,11 +123,13 @@ async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
     replayed = await replay(db)
     arrived = await arrive(db)
     history = await service_history(db)
+    campaigns = await campaign_demo(db, settings)
     return {
         "agents": len(AGENTS),
         "tickets through the workflow": replayed + arrived,
         **articles,
         **history,
+        **campaigns,
     }
 
 

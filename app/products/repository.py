@@ -34,5 +34,9 @@ class ProductRepository(Repository):
             {"_id": object_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
         )
 
+    async def first(self, limit: int) -> list[Document]:
+        """The oldest ``limit`` products."""
+        return await self.collection.find({}).sort("_id", 1).limit(limit).to_list()
+
     async def by_skus(self, skus: list[str]) -> dict[str, Document]:
         return {doc["sku"]: doc for doc in await self.find_in("sku", skus)}
