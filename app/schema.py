@@ -17,6 +17,7 @@ from strawberry.types.execution import ExecutionContext
 # The domains' job handlers register themselves with the job registry on import.
 import app.forecasting.jobs
 import app.imports.jobs
+import app.propensity.jobs
 import app.segmentation.jobs
 import app.tagging.jobs  # noqa: F401
 from app.audit.graphql.queries import AuditQuery
@@ -54,6 +55,9 @@ from app.orders.graphql.types import Order
 from app.products.graphql.mutations import ProductMutation
 from app.products.graphql.queries import ProductQuery
 from app.products.graphql.types import Product
+from app.propensity.graphql.mutations import PropensityMutation
+from app.propensity.graphql.queries import PropensityQuery
+from app.propensity.graphql.types import PropensityModelInfo
 from app.reporting.graphql.queries import ReportQuery
 from app.segmentation.graphql.mutations import SegmentationMutation
 from app.segmentation.graphql.queries import SegmentationQuery
@@ -93,6 +97,7 @@ class Query(
     TaggingQuery,
     InventoryQuery,
     ForecastQuery,
+    PropensityQuery,
     WorkflowQuery,
     KnowledgeQuery,
     SurveyQuery,
@@ -135,6 +140,7 @@ class Mutation(
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
+    PropensityMutation,
     TaggingMutation,
     ImportMutation,
     AuthMutation,
@@ -164,7 +170,7 @@ class Schema(strawberry.Schema):
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
     Warehouse, StockMove, Fulfilment, SalesForecast, Agent, Team, Rule, RuleRun, BusinessHours,
-    SlaPolicy, Task, Article,
+    SlaPolicy, Task, Article, PropensityModelInfo,
 ]  # fmt: skip
 
 
