@@ -7,7 +7,8 @@ functions: the API process never loads it).
 - SVM: a linear SVM on standardised features, fitted on at most ``SVM_SAMPLE`` rows (a sample
   when larger, said in the model's notes), probabilities calibrated by Platt scaling (3-fold).
   Reasons: averaged coefficient x standardised value.
-- GRADIENT_BOOSTING: HistGradientBoosting. Reasons: occlusion (the score's change when the
+- GRADIENT_BOOSTING: HistGradientBoosting (shallow trees, small steps: the windows can be a
+  few hundred customers). Reasons: occlusion (the score's change when the
   feature is set to its training median).
 Non-tree models get their rules from a depth-3 surrogate tree fitted to their own scores.
 """
@@ -72,7 +73,7 @@ def fit(kind: PropensityModel, x: Floats, y: NDArray[np.int64]) -> Fitted:
         )
     else:
         estimator = HistGradientBoostingClassifier(
-            max_iter=200, early_stopping=True, random_state=SEED
+            max_iter=150, learning_rate=0.05, max_depth=4, l2_regularization=1.0, random_state=SEED
         )
     estimator.fit(x, y)
     return Fitted(kind, estimator, np.median(x, axis=0), notes)

@@ -103,7 +103,7 @@ def train(
         "baselines": baselines(x_valid, y_valid, churn),
         "featureImportances": learners.importances(final, x_valid, y_valid),
         "rules": learners.rules(final, x_valid, OUTCOME[target]),
-        "notes": best.notes + final.notes,
+        "notes": [f"time split: {n}" for n in best.notes] + [f"refit: {n}" for n in final.notes],
         "training": {"rows": int(y_train.size), "positives": int(y_train.sum())},
         "validation": {"rows": int(y_valid.size), "positives": int(y_valid.sum())},
     }
