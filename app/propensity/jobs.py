@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from bson import ObjectId
+from numpy.typing import NDArray
 
 from app.core.batches import in_timed_batches
 from app.core.cpu import run_cpu
@@ -17,7 +19,7 @@ from app.jobs.registry import handles
 from app.jobs.runs import delete_parts
 from app.jobs.runs import prune as prune_runs
 from app.orders.repository import OrderRepository
-from app.propensity.features import Histories, histories
+from app.propensity.features import Floats, Histories, histories
 from app.propensity.models import PropensityModel, PropensityTarget
 from app.propensity.repository import PropensityModelRepository, PropensityScoreRepository
 from app.propensity.training import InsufficientData, Training, ranks, train
@@ -36,9 +38,10 @@ async def load_histories(db: MongoDatabase, as_of: datetime) -> tuple[Histories,
     return await run_cpu(histories, order_rows, ticket_rows, currency), currency
 
 
-def score_rows(result: Training, start: int, stop: int) -> list[Document]:
+def score_rows(
+    result: Training, rank: NDArray[np.int64], percentile: Floats, start: int, stop: int
+) -> list[Document]:
     """Score documents for customers ``start`` to ``stop`` (built a batch at a time)."""
-    rank, percentile = ranks(result.scores)
     return [
         {
             "customerId": result.customer_ids[i],
@@ -105,8 +108,9 @@ async def _write_scores(context: JobContext, run_id: ObjectId, result: Training)
     total = len(result.customer_ids)
     sizer = context.batch_sizer()
     chunk = context.settings.write_batch_size
+    rank, percentile = await run_cpu(ranks, result.scores)
     for start in range(0, total, chunk):
-        rows = await run_cpu(score_rows, result, start, start + chunk)
+        rows = await run_cpu(score_rows, result, rank, percentile, start, start + chunk)
 
         async def written(done: int, start: int = start) -> None:
             await context.progress(start + done, total, "writing scores")

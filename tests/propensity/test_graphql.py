@@ -77,6 +77,14 @@ async def test_auto_training_finds_the_planted_signal_and_beats_recency(
     assert 3 <= len(node["reasons"]) <= 5
     assert node["reasons"][0]["feature"]
 
+    # minScore combines with the filter's own fields; the count is the scores' own.
+    likely = {"propensity": {"target": "CHURN", "minScore": 0.5}, "lifecycleStage": ["CUSTOMER"]}
+    counted = (await gql(CUSTOMERS, f=likely))["customers"]["totalCount"]
+    stored = await gql.database.db["propensity_scores"].count_documents(
+        {"runId": {"$exists": True}, "score": {"$gte": 0.5}}
+    )
+    assert counted == stored > 0
+
     # The reusable audience: the same customers, in ID batches.
     selection = CustomerFilter(
         propensity=PropensityFilter(target=PropensityTarget.CHURN, top_percent=20)
