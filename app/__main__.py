@@ -67,12 +67,14 @@ async def _with_database[T](settings: Settings, action: Callable[[Database], Awa
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from app.demo.load import StoreNotEmpty, queue_forecasts, seed
+    from app.demo.propensity import queue_propensity
     from app.demo.workflow import workflow_demo
 
     async def run(database: Database) -> dict[str, int]:
         counts = await seed(database.db, customers=args.customers, seed=args.seed)
         counts.update(await workflow_demo(database.db, settings))
         counts["forecasts queued"] = await queue_forecasts(database.db, settings.timezone)
+        counts["propensity trainings queued"] = await queue_propensity(database.db)
         return counts
 
     try:

@@ -179,12 +179,14 @@ def create_app(
         if seed_if_empty and await CustomerRepository(db.db).is_empty():
             # demo data only for `crm serve --seed-if-empty`
             from app.demo.load import queue_forecasts, seed
+            from app.demo.propensity import queue_propensity
             from app.demo.workflow import workflow_demo
 
             log.info("empty store: loading demo data")
             await seed(db.db)
             await workflow_demo(db.db, settings)
             await queue_forecasts(db.db, settings.timezone)
+            await queue_propensity(db.db)
         stop = asyncio.Event()
         tasks = []
         if db.embedded is not None:

@@ -30,6 +30,7 @@ from app.jobs.repository import JobRepository
 from app.knowledge.repository import ArticleRepository
 from app.orders.repository import OrderRepository
 from app.products.repository import ProductRepository
+from app.propensity.repository import PropensityModelRepository, PropensityScoreRepository
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tagging.repository import ExampleRepository, TaggerModelRepository, TagRepository
 from app.tickets.repository import TicketRepository
@@ -57,6 +58,8 @@ REPOSITORIES = (
     JobRepository,
     SegmentationRunRepository,
     AssignmentRepository,
+    PropensityModelRepository,
+    PropensityScoreRepository,
     TagRepository,
     TaggerModelRepository,
     ExampleRepository,

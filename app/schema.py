@@ -18,6 +18,7 @@ from strawberry.types.execution import ExecutionContext
 import app.campaigns.jobs
 import app.forecasting.jobs
 import app.imports.jobs
+import app.propensity.jobs
 import app.segmentation.jobs
 import app.tagging.jobs  # noqa: F401
 from app.audit.graphql.queries import AuditQuery
@@ -58,6 +59,9 @@ from app.orders.graphql.types import Order
 from app.products.graphql.mutations import ProductMutation
 from app.products.graphql.queries import ProductQuery
 from app.products.graphql.types import Product
+from app.propensity.graphql.mutations import PropensityMutation
+from app.propensity.graphql.queries import PropensityQuery
+from app.propensity.graphql.types import PropensityModelInfo
 from app.reporting.graphql.queries import ReportQuery
 from app.segmentation.graphql.mutations import SegmentationMutation
 from app.segmentation.graphql.queries import SegmentationQuery
@@ -97,6 +101,7 @@ class Query(
     TaggingQuery,
     InventoryQuery,
     ForecastQuery,
+    PropensityQuery,
     WorkflowQuery,
     KnowledgeQuery,
     SurveyQuery,
@@ -141,6 +146,7 @@ class Mutation(
     JobMutation,
     SegmentationMutation,
     ForecastMutation,
+    PropensityMutation,
     TaggingMutation,
     ImportMutation,
     AuthMutation,
@@ -170,7 +176,7 @@ class Schema(strawberry.Schema):
 NODE_TYPES: list[Any] = [
     Customer, Product, Order, Ticket, ApiKey, Job, SegmentationRun, Tag, TaggerModel,
     Warehouse, StockMove, Fulfilment, SalesForecast, Agent, Team, Rule, RuleRun, BusinessHours,
-    SlaPolicy, Task, Article, Campaign,
+    SlaPolicy, Task, Article, Campaign, PropensityModelInfo,
 ]  # fmt: skip
 
 

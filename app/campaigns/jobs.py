@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bson import ObjectId
+from graphql import GraphQLError
 
 from app.campaigns.assignment import assigner_of
 from app.campaigns.graphql.audience import audience_ids
@@ -39,7 +40,11 @@ async def run_campaign_assignment(context: JobContext) -> Document:
             "INVALID_TRANSITION", f"The campaign is {campaign['status']}: nobody new joins it."
         )
     await context.progress(0, None, "finding the audience")
-    ids = await audience_ids(context.db, campaign["audience"])
+    try:
+        ids = await audience_ids(context.db, campaign["audience"])
+    except GraphQLError as error:  # the filter cannot be evaluated now (no propensity model)
+        code = (error.extensions or {}).get("code", "INVALID_FILTER")
+        raise JobFailed(str(code), error.message) from None
     variants = await run_cpu(assigner_of(campaign).variants, [str(i) for i in ids])
     now = datetime.now(UTC)
     documents = [

@@ -121,6 +121,45 @@ class OrderRepository(Repository):
         projection = {"_id": 0, "customerId": 1, "placedAt": 1, "total": 1}
         return await self.collection.find(query, projection).to_list()
 
+    async def revenue_histories(self, as_of: datetime, currency: str) -> list[Document]:
+        """Per customer, computed in MongoDB: the times and totals of their revenue orders in
+        ``currency`` up to ``as_of`` (the propensity features are built from these)."""
+        pipeline: list[dict[str, Any]] = [
+            {
+                "$match": {
+                    "placedAt": {"$lte": as_of},
+                    "status": {"$nin": list(NOT_REVENUE)},
+                    "currency": currency,
+                }
+            },
+            {
+                "$group": {
+                    "_id": "$customerId",
+                    "at": {"$push": "$placedAt"},
+                    "total": {"$push": "$total"},
+                }
+            },
+        ]
+        return await (await self.collection.aggregate(pipeline)).to_list()
+
+    async def first_revenue_order_at(self, as_of: datetime) -> datetime | None:
+        """When the oldest revenue order up to ``as_of`` was placed."""
+        doc = await self.collection.find_one(
+            {"placedAt": {"$lte": as_of}, "status": {"$nin": list(NOT_REVENUE)}},
+            {"placedAt": 1},
+            sort=[("placedAt", ASCENDING), ("_id", ASCENDING)],
+        )
+        return doc["placedAt"] if doc else None
+
+    async def last_revenue_order_at(self) -> datetime | None:
+        """When the newest revenue order was placed."""
+        doc = await self.collection.find_one(
+            {"placedAt": {"$exists": True}, "status": {"$nin": list(NOT_REVENUE)}},
+            {"placedAt": 1},
+            sort=[("placedAt", DESCENDING), ("_id", DESCENDING)],
+        )
+        return doc["placedAt"] if doc else None
+
     async def demand(
         self,
         since: datetime,

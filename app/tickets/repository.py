@@ -303,6 +303,22 @@ class TicketRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
 
+    async def customer_histories(self, as_of: datetime) -> list[Document]:
+        """Per customer: the times of their tickets up to ``as_of``, whether each was a
+        complaint, and its sentiment score (null where untagged)."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"createdAt": {"$lte": as_of}}},
+            {
+                "$group": {
+                    "_id": "$customerId",
+                    "at": {"$push": "$createdAt"},
+                    "complaint": {"$push": {"$eq": ["$type", "COMPLAINT"]}},
+                    "sentiment": {"$push": {"$ifNull": ["$sentiment.score", None]}},
+                }
+            },
+        ]
+        return await (await self.collection.aggregate(pipeline)).to_list()
+
     async def feedback_periods(
         self, query: dict[str, Any], interval: str, start: datetime, end: datetime
     ) -> tuple[list[Document], list[Document]]:

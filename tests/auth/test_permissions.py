@@ -91,6 +91,9 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
     ("Mutation", "startSalesForecast"): frozenset({A, M, N}),
+    ("Mutation", "startPropensityTraining"): frozenset({A, M, N}),
+    ("Query", "propensityModel"): frozenset({A, M, N}),
+    ("Query", "propensityModels"): frozenset({A, M, N}),
     ("Mutation", "startTopicDiscovery"): frozenset({A, M, N}),
     **{
         ("Query", name): EVERYONE

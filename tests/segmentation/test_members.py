@@ -9,9 +9,10 @@ from bson import ObjectId
 
 from app.core.db import Database
 from app.core.paging import PageRequest, encode_cursor
+from app.customers.members import MEMBER_ORDER
 from app.customers.repository import CustomerRepository
 from app.segmentation.repository import AssignmentRepository
-from app.segmentation.service import MEMBER_ORDER, Members, SegmentMembers
+from app.segmentation.service import Members, SegmentMembers
 
 
 async def members_fixture(database: Database) -> tuple[Members, list[ObjectId]]:

@@ -1,80 +1,106 @@
-"""A campaign's audience: a ``CustomerFilter`` as stored with the campaign, and its customers
-when the campaign is assigned (the filter is evaluated then, not when it was saved)."""
+"""A campaign's audience: a ``CustomerFilter`` kept with the campaign and evaluated when the
+campaign is assigned (not when it was saved), through the same source as ``customers(filter:)``.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from bson import ObjectId, json_util
+from bson import ObjectId
 
 from app.core.db import Document, MongoDatabase
+from app.customers.graphql.audience import audience_ids as filtered_ids
+from app.customers.graphql.audience import member_source
 from app.customers.graphql.inputs import CustomerFilter
 from app.customers.repository import CustomerRepository
 from app.graphql.types import document_key
+from app.propensity.service import PropensityMembers, audience
 from app.segmentation.graphql.inputs import segment_members
-from app.segmentation.repository import AssignmentRepository
-
-MEMBER_BATCH = 10_000
+from app.segmentation.service import SegmentMembers
 
 
 def audience_document(customer_filter: CustomerFilter | None) -> Document:
-    """The filter checked and translated now (bad input fails the mutation), kept as the
-    client wrote it (to show) and as the query it becomes (to run)."""
+    """The filter, checked now (a bad one fails the mutation as ``customers`` would), kept as
+    its values (to rebuild it) and as the client wrote it (to show)."""
     chosen = customer_filter or CustomerFilter()
-    query = chosen.to_query()
-    segment = None
+    chosen.to_query()
     if chosen.segment is not None:
-        members = segment_members(chosen.segment)
-        segment = {"runId": members.run_id, "keys": members.keys, "groups": members.groups}
-    return {
-        "filter": _shown(dataclasses.asdict(chosen)),
-        # Extended JSON keeps what BSON would refuse as field names ($-operators) as text.
-        "query": json_util.dumps(query),
-        "segment": segment,
-    }
+        segment_members(chosen.segment)
+    if chosen.propensity is not None:
+        chosen.propensity.check()
+    values = dataclasses.asdict(chosen)
+    return {"values": _stored(values), "filter": _shown(values)}
 
 
-async def audience_ids(db: MongoDatabase, audience: Document) -> list[ObjectId]:
+def audience_filter(audience_doc: Document) -> CustomerFilter:
+    return _rebuilt(CustomerFilter, audience_doc["values"])
+
+
+async def audience_ids(db: MongoDatabase, audience_doc: Document) -> list[ObjectId]:
     """The customers the audience holds now, in ID order."""
-    ids = await CustomerRepository(db).ids_matching(json_util.loads(audience["query"]))
-    segment = audience.get("segment")
-    if segment is None:
-        return ids
-    members: set[ObjectId] = set()
-    assignments = AssignmentRepository(db)
-    after = None
-    while True:
-        batch = await assignments.member_ids(
-            segment["runId"], segment["keys"], segment["groups"],
-            after=after, forward=True, limit=MEMBER_BATCH,
-        )  # fmt: skip
-        members.update(batch)
-        if len(batch) < MEMBER_BATCH:
-            break
-        after = batch[-1]
-    return [customer for customer in ids if customer in members]
+    chosen = audience_filter(audience_doc)
+    member_source(db, chosen)  # segment with propensity: refused here as in customers()
+    return [customer async for batch in filtered_ids(db, chosen) for customer in batch]
 
 
-async def in_audience(db: MongoDatabase, audience: Document, customer_id: ObjectId) -> bool:
-    """Whether one customer is in the audience now."""
-    query = json_util.loads(audience["query"])
-    if not await CustomerRepository(db).matching_ids(query, [customer_id]):
+async def in_audience(db: MongoDatabase, audience_doc: Document, customer_id: ObjectId) -> bool:
+    """Whether one customer is in the audience now: a lookup, not a walk of the members."""
+    chosen = audience_filter(audience_doc)
+    if not await CustomerRepository(db).matching_ids(chosen.to_query(), [customer_id]):
         return False
-    segment = audience.get("segment")
-    if segment is None:
-        return True
-    found = await AssignmentRepository(db).for_customers(segment["runId"], [customer_id])
-    member = found.get(customer_id)
-    return (
-        member is not None
-        and (segment["keys"] is None or member["key"] in segment["keys"])
-        and (
-            segment["groups"] is None or (member.get("rfm") or {}).get("group") in segment["groups"]
+    before = ObjectId((int.from_bytes(customer_id.binary, "big") - 1).to_bytes(12, "big"))
+    if chosen.segment is not None:
+        found = await SegmentMembers(db).member_ids(
+            segment_members(chosen.segment), after=before, forward=True, limit=1
         )
-    )
+    elif chosen.propensity is not None:
+        selection = chosen.propensity
+        members = await audience(db, selection.target, selection.min_score, selection.top_percent)
+        if members is None:
+            return False
+        found = await PropensityMembers(db).member_ids(members, after=before, forward=True, limit=1)
+    else:
+        return True
+    return found == [customer_id]
+
+
+def _stored(value: Any) -> Any:
+    """The filter's values as BSON holds them (enums by value)."""
+    if isinstance(value, dict):
+        return {name: _stored(item) for name, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_stored(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _rebuilt[T](cls: type[T], values: Document) -> T:
+    """An input object from its stored values, by its type hints."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{name: _value(hints[name], v) for name, v in values.items() if name in fields})
+
+
+def _value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in arguments if a is not type(None)]
+        return _value(inner, value)
+    if origin is list:
+        return [_value(arguments[0], item) for item in value]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _rebuilt(hint, value)
+    return value
 
 
 def _shown(value: Any) -> Any:

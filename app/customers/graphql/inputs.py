@@ -9,6 +9,7 @@ import strawberry
 from app.customers.graphql.enums import LifecycleStage
 from app.graphql.inputs import DateTimeFilter, QueryBuilder, StringFilter, TagFilter, sort_order
 from app.graphql.mutations import provided
+from app.propensity.graphql.inputs import PropensityFilter
 from app.segmentation.graphql.inputs import SegmentFilter
 
 CustomerOrderBy = sort_order(
@@ -45,9 +46,14 @@ class CustomerFilter:
     segment: SegmentFilter | None = strawberry.field(
         default=None, description="Customers of given segments or RFM groups of a run."
     )
+    propensity: PropensityFilter | None = strawberry.field(
+        default=None,
+        description="Customers scored by a target's active propensity model (not with segment).",
+    )
 
     def to_query(self) -> dict[str, Any]:
-        """The conditions on customers' own fields (``segment`` is a list of its own)."""
+        """The conditions on customers' own fields (``segment`` and ``propensity`` are lists
+        of their own: ``app.customers.graphql.audience``)."""
         query = QueryBuilder()
         query.one_of("lifecycleStage", self.lifecycle_stage, "lifecycleStage")
         query.tags("tags", None, self.tags, "tags")

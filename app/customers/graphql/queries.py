@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import strawberry
 
+from app.customers.graphql.audience import member_source
 from app.customers.graphql.inputs import CustomerFilter, CustomerOrderBy
 from app.customers.graphql.types import Customer
 from app.customers.models import TYPE_NAME
 from app.customers.repository import CustomerRepository
 from app.graphql.connections import ListArguments, Source, connection_field
 from app.graphql.context import Info
-from app.graphql.inputs import filter_error
 from app.graphql.permissions import CONTACT_READERS, EVERYONE, Role, allow, forbidden
 from app.graphql.relay import decode_id_or_raise, load_node
-from app.segmentation.graphql.inputs import segment_members
-from app.segmentation.service import SegmentMembers
 
 
-def segment_source(info: Info, arguments: ListArguments) -> Source | None:
-    """With ``filter.segment``, the list is the segment's customers, in customer-ID order."""
-    segment = arguments.filter.segment if arguments.filter is not None else None
-    if segment is None:
-        return None
-    if arguments.order_by:
-        raise filter_error(
-            "orderBy cannot be combined with filter.segment: a segment's customers are listed "
-            "in ID order."
-        )
-    return info.context.get(SegmentMembers).source(segment_members(segment))
+def members_source(info: Info, arguments: ListArguments) -> Source | None:
+    """With ``filter.segment`` or ``filter.propensity``, the list is those customers, in
+    customer-ID order."""
+    return member_source(info.context.db, arguments.filter, ordered=bool(arguments.order_by))
 
 
 async def contact_limits(info: Info, arguments: ListArguments) -> None:
@@ -62,7 +53,7 @@ class CustomerQuery:
         filter=CustomerFilter,
         order_by=CustomerOrderBy,
         search=True,
-        source=segment_source,
+        source=members_source,
         check=contact_limits,
         roles=EVERYONE,
         description="Customers; `search` matches words in name, email and company.",

@@ -20,6 +20,8 @@ from app.graphql.relay import Node, encode_id, owned_by_customer, register_node
 from app.graphql.types import Money, copied
 from app.orders.graphql import loaders as orders
 from app.orders.repository import OrderRepository
+from app.propensity.graphql.enums import PropensityTarget
+from app.propensity.graphql.types import CustomerPropensity, customer_propensity
 from app.segmentation.graphql.types import CustomerSegment, customer_segment
 from app.tickets.repository import TicketRepository
 
@@ -140,6 +142,13 @@ class Customer(Node):
     @strawberry.field(description="Where the customer sits in the latest segmentation.")
     async def segment(self, info: Info) -> CustomerSegment | None:
         return await customer_segment(info, self.object_id)
+
+    @strawberry.field(
+        description="The customer's score under the target's active propensity model, with "
+        "its reasons; null before a model exists or for customers with no orders by its asOf."
+    )
+    async def propensity(self, info: Info, target: PropensityTarget) -> CustomerPropensity | None:
+        return await customer_propensity(info, self.object_id, target)
 
     @strawberry.field(description="Order count and spend, from revenue orders.")
     async def stats(self, info: Info) -> CustomerStats:

@@ -1,0 +1,1 @@
+"""Propensity in GraphQL: models, a customer's scores, the audience filter, training."""
