@@ -43,6 +43,7 @@ class Event:
 class Checked:
     campaign: Document
     documents: list[Document]
+    positions: list[int]
     assignments: list[Document]
     errors: dict[int, list[FieldError]]
 
@@ -52,6 +53,7 @@ class Recorded:
     campaign: Document
     recorded: int
     duplicates: int
+    conflicts: list[int]  # positions refused: their customer holds another variant
 
 
 class CampaignEvents:
@@ -74,7 +76,7 @@ class CampaignEvents:
         ]
         if problems:
             raise InputError(problems)
-        return await self.write(checked)
+        return await self.write(checked, whole=True)
 
     async def recording(self, campaign_id: ObjectId, field: str) -> Document:
         """The campaign, if it takes events."""
@@ -90,11 +92,40 @@ class CampaignEvents:
             )
         return campaign
 
-    async def write(self, checked: Checked) -> Recorded:
-        """The events that passed, and the assignments their customers get."""
-        await self.assignments.add(checked.assignments)
-        recorded = await self.events.add(checked.documents)
-        return Recorded(checked.campaign, recorded, len(checked.documents) - recorded)
+    async def write(self, checked: Checked, *, whole: bool = False) -> Recorded:
+        """The events that passed, and the assignments their customers get. A customer
+        assigned another variant meanwhile (a concurrent call or ``campaignVariant``) keeps
+        it, and their events are refused: all of them when ``whole``, else just theirs."""
+        conflicts: list[int] = []
+        if checked.assignments:
+            await self.assignments.add(checked.assignments)
+            wanted = {doc["customerId"]: doc["variant"] for doc in checked.assignments}
+            held = await self.assignments.of(checked.campaign["_id"], list(wanted))
+            lost = {customer for customer, variant in held.items() if variant != wanted[customer]}
+            conflicts = [
+                position
+                for position, doc in zip(checked.positions, checked.documents, strict=True)
+                if doc["customerId"] in lost
+            ]
+        if conflicts and whole:
+            raise InputError(
+                [
+                    FieldError(
+                        f"events.{position}.variant",
+                        ErrorCode.INVALID,
+                        "The customer was assigned another variant meanwhile.",
+                    )
+                    for position in conflicts
+                ]
+            )
+        refused = set(conflicts)
+        kept = [
+            doc
+            for position, doc in zip(checked.positions, checked.documents, strict=True)
+            if position not in refused
+        ]
+        recorded = await self.events.add(kept)
+        return Recorded(checked.campaign, recorded, len(kept) - recorded, conflicts)
 
     async def check(self, campaign: Document, events: list[Event]) -> Checked:
         """Each event checked against the campaign, its customer and their variant: the
@@ -107,6 +138,7 @@ class CampaignEvents:
         held = await self.assignments.of(campaign["_id"], customers)
         errors: dict[int, list[FieldError]] = {}
         documents: list[Document] = []
+        positions: list[int] = []  # each document's place in ``events``
         new_assignments: dict[ObjectId, Document] = {}
         for i, event in enumerate(events):
             check = Checker()
@@ -146,6 +178,7 @@ class CampaignEvents:
                 new_assignments[event.customer_id] = assignment_document(
                     campaign["_id"], event.customer_id, event.variant, now, "events"
                 )
+            positions.append(i)
             documents.append(
                 {
                     "_id": event_id(campaign["_id"], event.customer_id, event.event.value, at),
@@ -158,7 +191,7 @@ class CampaignEvents:
                     "recordedAt": now,
                 }
             )
-        return Checked(campaign, documents, list(new_assignments.values()), errors)
+        return Checked(campaign, documents, positions, list(new_assignments.values()), errors)
 
     @staticmethod
     def _revenue(check: Checker, event: Event, currency: str) -> int | None:

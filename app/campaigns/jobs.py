@@ -29,6 +29,15 @@ from app.jobs.models import JobKind
 from app.jobs.registry import handles
 
 
+def _assignments(campaign: Document, ids: list[ObjectId], now: datetime) -> list[Document]:
+    """Every customer's assignment by the hash (a million hashes: off the event loop)."""
+    variants = assigner_of(campaign).variants([str(i) for i in ids])
+    return [
+        assignment_document(campaign["_id"], customer, variant, now, "hash")
+        for customer, variant in zip(ids, variants, strict=True)
+    ]
+
+
 @handles(JobKind.CAMPAIGN_ASSIGNMENT)
 async def run_campaign_assignment(context: JobContext) -> Document:
     campaign_id: ObjectId = context.params["campaignId"]
@@ -45,12 +54,7 @@ async def run_campaign_assignment(context: JobContext) -> Document:
     except GraphQLError as error:  # the filter cannot be evaluated now (no propensity model)
         code = (error.extensions or {}).get("code", "INVALID_FILTER")
         raise JobFailed(str(code), error.message) from None
-    variants = await run_cpu(assigner_of(campaign).variants, [str(i) for i in ids])
-    now = datetime.now(UTC)
-    documents = [
-        assignment_document(campaign_id, customer, variant, now, "hash")
-        for customer, variant in zip(ids, variants, strict=True)
-    ]
+    documents = await run_cpu(_assignments, campaign, ids, datetime.now(UTC))
     assignments = CampaignAssignmentRepository(context.db)
     added = 0
 

@@ -131,11 +131,16 @@ class CampaignAssignmentRepository(Repository):
         cursor = self.collection.find({"campaignId": campaign_id}, {"customerId": 1})
         return [doc["customerId"] async for doc in cursor]
 
-    async def holdout_ids(self, campaign_id: ObjectId) -> list[ObjectId]:
+    async def holdout(self, campaign_id: ObjectId) -> list[Document]:
+        """The holdout's customers and when each joined: ``{customerId assignedAt}``."""
         cursor = self.collection.find(
-            {"campaignId": campaign_id, "variant": "holdout"}, {"customerId": 1}
+            {"campaignId": campaign_id, "variant": "holdout"},
+            {"_id": 0, "customerId": 1, "assignedAt": 1},
         )
-        return [doc["customerId"] async for doc in cursor]
+        return await cursor.to_list()
+
+    async def any(self, campaign_id: ObjectId) -> bool:
+        return await self.exists({"campaignId": campaign_id})
 
 
 class CampaignEventRepository(Repository):
@@ -164,8 +169,8 @@ class CampaignEventRepository(Repository):
 
     async def per_customer(self, campaign_id: ObjectId) -> list[Document]:
         """Per customer with events: their variant, when they were first reached (an open,
-        click or reported conversion implies an exposure), when they first opened, clicked and
-        converted by the sending tool's report, and the revenue those reports carry."""
+        click or reported conversion implies an exposure), and when they first opened and
+        clicked."""
 
         def first(event: str) -> Document:
             return {"$min": {"$cond": [{"$eq": ["$event", event]}, "$at", None]}}
@@ -180,10 +185,16 @@ class CampaignEventRepository(Repository):
                     "exposedAt": {"$min": "$at"},
                     "openedAt": first("OPENED"),
                     "clickedAt": first("CLICKED"),
-                    "convertedAt": first("CONVERTED"),
-                    "revenue": {"$sum": {"$ifNull": ["$revenue", 0]}},
                 }
             },
         ]
         cursor = await self.collection.aggregate(pipeline, allowDiskUse=True)
+        return await cursor.to_list()
+
+    async def conversions(self, campaign_id: ObjectId) -> list[Document]:
+        """The conversions the sending tool reported: ``{customerId at revenue}``."""
+        cursor = self.collection.find(
+            {"campaignId": campaign_id, "event": "CONVERTED"},
+            {"_id": 0, "customerId": 1, "at": 1, "revenue": 1},
+        )
         return await cursor.to_list()

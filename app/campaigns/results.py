@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from app.campaigns.models import HOLDOUT, CampaignGoal, CampaignRecommendation, CampaignStatus
 from app.campaigns.repository import CampaignAssignmentRepository, CampaignEventRepository
@@ -43,6 +43,10 @@ MIN_CONVERSIONS = 10
 # left is too small to act on.
 NEGLIGIBLE = 0.05
 R = CampaignRecommendation
+SEQUENTIAL = (
+    "sequential_ci_low", "sequential_ci_high", "sequential_significant", "sequential_p_value",
+    "sequential_absolute_ci_low", "sequential_absolute_ci_high",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,25 +81,29 @@ class Results:
 
 
 async def campaign_results(db: MongoDatabase, campaign: Document) -> Results:
-    per_customer = await CampaignEventRepository(db).per_customer(campaign["_id"])
+    events = CampaignEventRepository(db)
+    per_customer = await events.per_customer(campaign["_id"])
+    reported = await events.conversions(campaign["_id"])
     assignments = CampaignAssignmentRepository(db)
     sizes = await assignments.sizes(campaign["_id"])
-    holdout_ids = await assignments.holdout_ids(campaign["_id"]) if sizes.get(HOLDOUT) else []
+    holdout = await assignments.holdout(campaign["_id"]) if sizes.get(HOLDOUT) else []
     start = _utc(campaign["startAt"])
     window = timedelta(days=campaign["windowDays"])
     now = datetime.now(UTC)
-    last = max((_utc(doc["exposedAt"]) for doc in per_customer), default=start)
+    joined = [_utc(doc["assignedAt"]) for doc in holdout]
+    last = max([_utc(doc["exposedAt"]) for doc in per_customer] + joined, default=start)
     orders: list[Document] = []
-    if per_customer or holdout_ids:
+    if per_customer or holdout:
         until = min(now, last + window)
         orders = await OrderRepository(db).revenue_orders(start, until, campaign["currency"])
-    return await run_cpu(_results, campaign, per_customer, holdout_ids, orders, sizes, now)
+    return await run_cpu(_results, campaign, per_customer, reported, holdout, orders, sizes, now)
 
 
 def _results(
     campaign: Document,
     per_customer: list[Document],
-    holdout_ids: list[Any],
+    reported: list[Document],
+    held_out: list[Document],
     orders: list[Document],
     sizes: dict[str, int],
     now: datetime,
@@ -106,25 +114,34 @@ def _results(
     reached: dict[Any, tuple[str, datetime]] = {
         doc["_id"]: (doc["variant"], _utc(doc["exposedAt"])) for doc in per_customer
     }
-    for customer in holdout_ids:
-        reached.setdefault(customer, (HOLDOUT, start))
-    converted: set[Any] = set()
-    spent: dict[Any, int] = defaultdict(int)
+    # The holdout is watched from when each customer joined it (never before the start).
+    for doc in held_out:
+        reached.setdefault(doc["customerId"], (HOLDOUT, max(start, _utc(doc["assignedAt"]))))
     opened: Counter[str] = Counter()
     clicked: Counter[str] = Counter()
     for doc in per_customer:
-        variant, at = reached[doc["_id"]]
+        variant = doc["variant"]
         opened[variant] += doc.get("openedAt") is not None
         clicked[variant] += doc.get("clickedAt") is not None
-        reported = doc.get("convertedAt")
-        if reported is not None and _utc(reported) <= at + window:
-            converted.add(doc["_id"])
-            spent[doc["_id"]] += doc.get("revenue") or 0
+
+    def in_window(customer: Any, moment: datetime) -> bool:
+        found = reached.get(customer)
+        return found is not None and found[1] <= _utc(moment) <= found[1] + window
+
+    converted: set[Any] = set()
+    spent: dict[Any, int] = defaultdict(int)
     for order in orders:
-        found = reached.get(order["customerId"])
-        if found is not None and found[1] <= _utc(order["placedAt"]) <= found[1] + window:
+        if in_window(order["customerId"], order["placedAt"]):
             converted.add(order["customerId"])
             spent[order["customerId"]] += order["total"]
+    # The tool's own reports convert too; their revenue counts only for customers with no CRM
+    # order in the window (the same purchase is often in both).
+    bought = set(converted)
+    for event in reported:
+        if in_window(event["customerId"], event["at"]):
+            converted.add(event["customerId"])
+            if event["customerId"] not in bought:
+                spent[event["customerId"]] += event.get("revenue") or 0
     exposed: Counter[str] = Counter(variant for variant, _ in reached.values())
     conversions: Counter[str] = Counter(reached[c][0] for c in converted)
     revenue: dict[str, float] = defaultdict(float)
@@ -168,12 +185,19 @@ def _compared(variants: list[Group], tuning: float) -> list[Group]:
     The always-valid intervals are at ALPHA shared over the comparisons (Bonferroni), so that
     reading all of them every day keeps the chance of any false alarm under ALPHA."""
     control, others = variants[0], variants[1:]
-    alpha = ALPHA / max(len(others), 1)
+    shared = ALPHA / max(len(others), 1)
+
+    def against_control(compare: Any, arm: Arm) -> Comparison:
+        """The fixed-horizon figures at ALPHA; the always-valid ones at the shared ALPHA."""
+        single = compare(control.arm, arm, alpha=ALPHA, tuning=tuning)
+        if shared == ALPHA:
+            return cast(Comparison, single)
+        family = compare(control.arm, arm, alpha=shared, tuning=tuning)
+        return cast(Comparison, replace(single, **{f: getattr(family, f) for f in SEQUENTIAL}))
+
     compared = [
         _replace(
-            v,
-            compare_conversion(control.arm, v.arm, alpha=alpha, tuning=tuning),
-            compare_revenue(control.arm, v.arm, alpha=alpha, tuning=tuning),
+            v, against_control(compare_conversion, v.arm), against_control(compare_revenue, v.arm)
         )
         for v in others
     ]
@@ -263,7 +287,7 @@ def _recommend(
     control = variants[0]
     if compared and len(worse) == len(compared):
         return R.WINNER, f"The control beats every variant on {metric}.", control.key
-    ended = campaign["status"] != CampaignStatus.RUNNING.value or (
+    ended = campaign["status"] == CampaignStatus.COMPLETED.value or (
         campaign.get("endAt") is not None and _utc(campaign["endAt"]) <= now
     )
     small = all(

@@ -24,7 +24,7 @@ from app.campaigns.models import (
     factorial_key,
     new_campaign,
 )
-from app.campaigns.repository import CampaignRepository
+from app.campaigns.repository import CampaignAssignmentRepository, CampaignRepository
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
 from app.core.money import CURRENCY_EXPONENTS
@@ -32,6 +32,8 @@ from app.core.validation import Checker, check_transition
 from app.orders.repository import OrderRepository
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.%-]{0,39}$")
+LEVEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.%-]{0,19}$")  # no "_": it joins a variant's key
+LEVEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.%-]{0,19}$")  # no "_": it joins a variant's key
 WEIGHT_TOLERANCE = 1e-6
 MAX_FACTORS, MAX_LEVELS = 2, 5
 MAX_HOLDOUT = 90.0
@@ -57,9 +59,12 @@ class CampaignService:
         fields = await self._clean(values, campaign)
         if not fields:
             return campaign
-        changed = await self.campaigns.change(
-            campaign_id, {**fields, "updatedAt": _now()}, status_in=[campaign["status"]]
-        )
+        try:
+            changed = await self.campaigns.change(
+                campaign_id, {**fields, "updatedAt": _now()}, status_in=[campaign["status"]]
+            )
+        except DuplicateKeyError:  # renamed concurrently to the same name
+            raise _name_taken() from None
         if changed is None:
             raise InputError.one(
                 "id", ErrorCode.INVALID_TRANSITION, "The campaign changed meanwhile; reload it."
@@ -108,16 +113,19 @@ class CampaignService:
         check = Checker()
         fields: dict[str, Any] = {}
         creating = campaign is None
-        if campaign is not None and campaign["status"] != CampaignStatus.DRAFT.value:
-            for field in DESIGN:
-                if field in values:
-                    check.add(
-                        field,
-                        ErrorCode.INVALID_TRANSITION,
-                        f"{field} is fixed once the campaign has started (it is "
-                        f"{campaign['status']}); copy it into a new campaign instead.",
-                    )
-            check.raise_if_any()
+        if campaign is not None and any(field in values for field in DESIGN):
+            started = campaign["status"] != CampaignStatus.DRAFT.value
+            if started or await CampaignAssignmentRepository(self.db).any(campaign["_id"]):
+                why = f"it is {campaign['status']}" if started else "customers are assigned"
+                for field in DESIGN:
+                    if field in values:
+                        check.add(
+                            field,
+                            ErrorCode.INVALID_TRANSITION,
+                            f"{field} is fixed once customers may have seen the campaign "
+                            f"({why}); copy it into a new campaign instead.",
+                        )
+                check.raise_if_any()
         if creating or "name" in values:
             name = check.text("name", values.get("name"), required=True, max_length=MAX_NAME)
             if name is not None:
@@ -223,8 +231,10 @@ def _design(
                 "1-40 letters, digits, _ . % -, starting with a letter or digit; not holdout.",
             )
         weight = variant.get("weight")
-        if weight is None or not 0 <= weight <= 1:
-            check.add(f"variants.{i}.weight", ErrorCode.OUT_OF_RANGE, "A weight is 0 to 1.")
+        if weight is None or not 0 < weight <= 1:
+            check.add(
+                f"variants.{i}.weight", ErrorCode.OUT_OF_RANGE, "A weight is above 0, up to 1."
+            )
         content = variant.get("content")
         if content is not None and len(content) > MAX_CONTENT:
             check.add(f"variants.{i}.content", ErrorCode.TOO_LONG, f"At most {MAX_CONTENT}.")
@@ -242,8 +252,6 @@ def _design(
     total = sum(v["weight"] for v in cleaned)
     if abs(total - 1.0) > WEIGHT_TOLERANCE:
         check.add("variants", ErrorCode.INVALID, f"The weights sum to {total:g}, not 1.")
-    if cleaned[0]["weight"] == 0:
-        check.add("variants.0.weight", ErrorCode.OUT_OF_RANGE, "The control needs a weight.")
     return cleaned, factors or None
 
 
@@ -259,9 +267,11 @@ def _factors(check: Checker, factors: list[Document]) -> list[Document] | None:
             check.add(
                 f"factors.{i}.levels", ErrorCode.INVALID, f"2 to {MAX_LEVELS} distinct levels."
             )
-        elif any(not KEY.match(level) for level in levels):
+        elif any(not LEVEL.match(level) for level in levels):
             check.add(
-                f"factors.{i}.levels", ErrorCode.INVALID, "Levels are short keys (no spaces)."
+                f"factors.{i}.levels",
+                ErrorCode.INVALID,
+                "Levels are short keys: letters, digits, . % - (no spaces or _).",
             )
         cleaned.append({"name": name, "levels": levels})
     if len({f["name"] for f in cleaned}) != len(cleaned):

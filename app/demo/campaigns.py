@@ -31,7 +31,7 @@ OPENED = CampaignEventType.OPENED
 CLICKED = CampaignEventType.CLICKED
 # Chance of an order within the window after exposure, per variant, beside the demo's own
 # orders: the offer works, strongly enough to show on 300 customers.
-FREE_SHIPPING = {"control": 0.05, "free-shipping": 0.40}
+FREE_SHIPPING = {"control": 0.15, "free-shipping": 0.65}
 # The running test: the 10% offer helps a little, the tone not at all.
 TONE_OFFER = {"friendly_none": 0.06, "friendly_10pct": 0.09, "urgent_none": 0.06,
               "urgent_10pct": 0.09}  # fmt: skip
@@ -44,6 +44,7 @@ async def campaign_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
     completed = await service.create(
         {
             "name": "Spring win-back: free shipping",
+            "seed": "demo-spring-win-back",
             "channel": "EMAIL",
             "audience": _everyone(),
             "variants": [
@@ -71,6 +72,7 @@ async def campaign_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
     running = await service.create(
         {
             "name": "Loyalty SMS: tone × offer",
+            "seed": "demo-loyalty-sms",
             "channel": "SMS",
             "audience": _everyone(),
             "factors": [

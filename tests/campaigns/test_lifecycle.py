@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.campaigns.history import CREATE, START, START_CAMPAIGN, running_campaign
+from tests.campaigns.history import (
+    CREATE,
+    START,
+    START_CAMPAIGN,
+    customer_documents,
+    gid,
+    insert_customers,
+    running_campaign,
+)
+from tests.campaigns.test_assignment import VARIANT
 from tests.conftest import GraphQLClient
 
 UPDATE = """mutation($id: ID!, $input: UpdateCampaignInput!) {
@@ -121,3 +130,20 @@ async def test_factors_make_every_combination_with_the_first_levels_as_control(
 async def test_a_campaign_starts_counting_at_its_given_start(gql: GraphQLClient) -> None:
     campaign = await running_campaign(gql)
     assert campaign["startAt"].startswith(START.date().isoformat())
+
+
+async def test_a_draft_with_assigned_customers_keeps_its_design(gql: GraphQLClient) -> None:
+    (customer,) = await insert_customers(gql.database.db, customer_documents(1))
+    created = (await gql(CREATE, input=base()))["createCampaign"]["campaign"]
+    await gql(VARIANT, c=created["id"], customer=gid(customer))
+    refused = await gql(UPDATE, id=created["id"], input={"holdoutPercent": 30})
+    errors = refused["updateCampaign"]["userErrors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("holdoutPercent", "INVALID_TRANSITION")]
+    assert "customers are assigned" in errors[0]["message"]
+
+
+async def test_levels_with_the_key_separator_are_refused(gql: GraphQLClient) -> None:
+    factors = [{"name": "a", "levels": ["x", "x_y"]}, {"name": "b", "levels": ["y_z", "z"]}]
+    refused = await gql(CREATE, input={"name": "Grid", "channel": "EMAIL", "factors": factors})
+    fields = [e["field"] for e in refused["createCampaign"]["userErrors"]]
+    assert fields == ["factors.0.levels", "factors.1.levels"]

@@ -22,6 +22,7 @@ from tests.campaigns.test_assignment import ASSIGN, JOB
 from tests.conftest import GraphQLClient, run_job
 
 COMPLETE = """mutation($id: ID!) { completeCampaign(id: $id) { userErrors { code } } }"""
+STOP = """mutation($id: ID!) { stopCampaign(id: $id) { userErrors { code } } }"""
 
 
 async def results(gql: GraphQLClient, campaign_id: str) -> dict:  # type: ignore[type-arg]
@@ -68,16 +69,17 @@ async def test_orders_outside_the_window_or_before_exposure_do_not_count(
         {"customerId": gid(c), "variant": key, "event": "EXPOSED", "at": exposed.isoformat()}
         for c, key in zip(customers, keys, strict=True)
     ]
-    reported = (exposed + timedelta(days=2)).isoformat()
-    events.append(
-        {
-            "customerId": gid(customers[3]),
-            "variant": "b",
-            "event": "CONVERTED",
-            "at": reported,
-            "revenue": "40.00",
-        }
-    )
+
+    def converted(customer: int, days: int, revenue: str) -> dict[str, str]:
+        at = (exposed + timedelta(days=days)).isoformat()
+        return {"customerId": gid(customers[customer]), "variant": keys[customer],
+                "event": "CONVERTED", "at": at, "revenue": revenue}  # fmt: skip
+
+    events += [
+        converted(3, 2, "40.00"),  # the tool's report: counts
+        converted(3, 20, "500.00"),  # after the window: does not
+        converted(0, 3, "100.00"),  # the CRM's own order below is the same purchase
+    ]
     await record(gql, campaign["id"], events)
     await insert_orders(db, [
         order_document(customers[0], exposed + timedelta(days=3), 10_000),  # counts
@@ -102,6 +104,8 @@ async def test_no_effect_keeps_running_then_ends_with_no_difference(gql: GraphQL
     assert running["goal"] == "REVENUE"
     assert running["variants"][1]["revenueLift"]["sequentialSignificant"] is False
     assert running["recommendation"] == "KEEP_RUNNING", running["reason"]
+    await gql(STOP, id=campaign["id"])  # paused, not over: still no verdict
+    assert (await results(gql, campaign["id"]))["recommendation"] == "KEEP_RUNNING"
     await gql(COMPLETE, id=campaign["id"])
     ended = await results(gql, campaign["id"])
     assert ended["recommendation"] == "NO_DIFFERENCE"

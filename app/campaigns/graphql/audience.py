@@ -18,10 +18,12 @@ from app.customers.graphql.audience import audience_ids as filtered_ids
 from app.customers.graphql.audience import member_source
 from app.customers.graphql.inputs import CustomerFilter
 from app.customers.repository import CustomerRepository
+from app.graphql.inputs import filter_error
 from app.graphql.types import document_key
-from app.propensity.service import PropensityMembers, audience
+from app.propensity.repository import PropensityScoreRepository
+from app.propensity.service import audience
 from app.segmentation.graphql.inputs import segment_members
-from app.segmentation.service import SegmentMembers
+from app.segmentation.repository import AssignmentRepository
 
 
 def audience_document(customer_filter: CustomerFilter | None) -> Document:
@@ -29,6 +31,8 @@ def audience_document(customer_filter: CustomerFilter | None) -> Document:
     its values (to rebuild it) and as the client wrote it (to show)."""
     chosen = customer_filter or CustomerFilter()
     chosen.to_query()
+    if chosen.segment is not None and chosen.propensity is not None:
+        raise filter_error("filter.segment and filter.propensity cannot be combined.")
     if chosen.segment is not None:
         segment_members(chosen.segment)
     if chosen.propensity is not None:
@@ -49,24 +53,32 @@ async def audience_ids(db: MongoDatabase, audience_doc: Document) -> list[Object
 
 
 async def in_audience(db: MongoDatabase, audience_doc: Document, customer_id: ObjectId) -> bool:
-    """Whether one customer is in the audience now: a lookup, not a walk of the members."""
+    """Whether one customer is in the audience now: point lookups, not a walk of the members."""
     chosen = audience_filter(audience_doc)
     if not await CustomerRepository(db).matching_ids(chosen.to_query(), [customer_id]):
         return False
-    before = ObjectId((int.from_bytes(customer_id.binary, "big") - 1).to_bytes(12, "big"))
     if chosen.segment is not None:
-        found = await SegmentMembers(db).member_ids(
-            segment_members(chosen.segment), after=before, forward=True, limit=1
+        members = segment_members(chosen.segment)
+        found = await AssignmentRepository(db).for_customers(members.run_id, [customer_id])
+        member = found.get(customer_id)
+        return (
+            member is not None
+            and (members.keys is None or member["key"] in members.keys)
+            and (members.groups is None or (member.get("rfm") or {}).get("group") in members.groups)
         )
-    elif chosen.propensity is not None:
-        selection = chosen.propensity
-        members = await audience(db, selection.target, selection.min_score, selection.top_percent)
-        if members is None:
+    if chosen.propensity is not None:
+        s = chosen.propensity
+        selected = await audience(db, s.target, s.min_score, s.top_percent)
+        if selected is None:
             return False
-        found = await PropensityMembers(db).member_ids(members, after=before, forward=True, limit=1)
-    else:
-        return True
-    return found == [customer_id]
+        scores = await PropensityScoreRepository(db).for_customers(selected.run_id, [customer_id])
+        score = scores.get(customer_id)
+        return (
+            score is not None
+            and (selected.below_rank is None or score["rank"] < selected.below_rank)
+            and (selected.min_score is None or score["score"] >= selected.min_score)
+        )
+    return True
 
 
 def _stored(value: Any) -> Any:
