@@ -95,9 +95,9 @@ class CampaignEvents:
     async def write(self, checked: Checked, *, whole: bool = False) -> Recorded:
         """The events that passed, and the assignments their customers get. A customer
         assigned another variant meanwhile (a concurrent call or ``campaignVariant``) keeps
-        it, and their events are refused: all of them when ``whole``, else just theirs."""
+        it, and the call is refused when ``whole`` (an import keeps the first claim)."""
         conflicts: list[int] = []
-        if checked.assignments:
+        if checked.assignments and whole:
             await self.assignments.add(checked.assignments)
             wanted = {doc["customerId"]: doc["variant"] for doc in checked.assignments}
             held = await self.assignments.of(checked.campaign["_id"], list(wanted))

@@ -114,9 +114,9 @@ def _results(
     reached: dict[Any, tuple[str, datetime]] = {
         doc["_id"]: (doc["variant"], _utc(doc["exposedAt"])) for doc in per_customer
     }
-    # The holdout is watched from when each customer joined it (never before the start).
+    # The holdout is watched from the campaign's start (late joiners: see the README).
     for doc in held_out:
-        reached.setdefault(doc["customerId"], (HOLDOUT, max(start, _utc(doc["assignedAt"]))))
+        reached.setdefault(doc["customerId"], (HOLDOUT, start))
     opened: Counter[str] = Counter()
     clicked: Counter[str] = Counter()
     for doc in per_customer:

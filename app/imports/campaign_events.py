@@ -55,15 +55,6 @@ class CampaignEventImporter(Importer):
                     ]
                     tally.fail(numbered[i][0], InputError(fields))
                 recorded = await service.write(checked)
-                for i in recorded.conflicts:
-                    tally.fail(
-                        numbered[i][0],
-                        InputError.one(
-                            "variant",
-                            ErrorCode.INVALID,
-                            "The customer was assigned another variant meanwhile.",
-                        ),
-                    )
                 tally.imported += recorded.recorded
                 tally.updated += recorded.duplicates
 

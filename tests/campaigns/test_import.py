@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.campaigns.history import (
     RESULTS,
     START,
@@ -16,7 +18,7 @@ from tests.imports.test_graphql import run_import
 async def test_an_email_tools_history_imports_row_by_row(gql: GraphQLClient) -> None:
     await insert_customers(gql.database.db, customer_documents(3, prefix="mail"))
     campaign = await running_campaign(gql, name="Newsletter March")
-    day = START.date().isoformat()
+    day = (START + timedelta(days=1)).date().isoformat()  # after the start, whatever the hour
     csv = "\n".join(
         [
             "campaign,customerEmail,variant,event,at,revenue",
