@@ -54,8 +54,13 @@ async def run_campaign_assignment(context: JobContext) -> Document:
     except GraphQLError as error:  # the filter cannot be evaluated now (no propensity model)
         code = (error.extensions or {}).get("code", "INVALID_FILTER")
         raise JobFailed(str(code), error.message) from None
-    documents = await run_cpu(_assignments, campaign, ids, datetime.now(UTC))
     assignments = CampaignAssignmentRepository(context.db)
+    # Those already assigned keep their variant: only the others are hashed and written (the
+    # insert still skips anyone assigned meanwhile; on the embedded store each refused
+    # duplicate costs a scan, so a re-run over 3,000 assigned customers took 50 s).
+    known = set(await assignments.members(campaign_id))
+    newcomers = [customer for customer in ids if customer not in known]
+    documents = await run_cpu(_assignments, campaign, newcomers, datetime.now(UTC))
     added = 0
 
     async def write(batch: Sequence[Document]) -> None:

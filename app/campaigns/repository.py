@@ -93,6 +93,9 @@ class CampaignAssignmentRepository(Repository):
             [("campaignId", ASCENDING), ("variant", ASCENDING), ("customerId", ASCENDING)],
             name="campaign_variant_customer",
         ),
+        IndexModel(
+            [("campaignId", ASCENDING), ("customerId", ASCENDING)], name="campaign_customer"
+        ),
     )
 
     async def add(self, documents: list[Document]) -> int:
@@ -111,11 +114,13 @@ class CampaignAssignmentRepository(Repository):
 
     async def of(self, campaign_id: ObjectId, customer_ids: Sequence[ObjectId]) -> dict[Any, str]:
         """The variant of each of these customers who has one."""
-        ids = [assignment_id(campaign_id, customer) for customer in customer_ids]
-        return {
-            doc["customerId"]: doc["variant"]
-            for doc in await self.find_in("_id", ids, {"customerId": 1, "variant": 1})
-        }
+        found = await self.find_in(
+            "customerId",
+            customer_ids,
+            {"_id": 0, "customerId": 1, "variant": 1},
+            where={"campaignId": campaign_id},
+        )
+        return {doc["customerId"]: doc["variant"] for doc in found}
 
     async def sizes(self, campaign_id: ObjectId) -> dict[str, int]:
         """Assigned customers per variant key (``holdout`` included)."""

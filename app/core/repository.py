@@ -90,12 +90,18 @@ class Repository:
         return await self.collection.find_one({"_id": object_id})
 
     async def find_in(
-        self, field: str, values: Sequence[Any], projection: dict[str, Any] | None = None
+        self,
+        field: str,
+        values: Sequence[Any],
+        projection: dict[str, Any] | None = None,
+        where: dict[str, Any] | None = None,
     ) -> list[Document]:
-        """Documents whose ``field`` is one of ``values``, ``MAX_IN_VALUES`` per query."""
+        """Documents (matching ``where``) whose ``field`` is one of ``values``,
+        ``MAX_IN_VALUES`` per query."""
         found: list[Document] = []
         for part in chunks(list(dict.fromkeys(values))):
-            found += await self.collection.find({field: {"$in": list(part)}}, projection).to_list()
+            query = {**(where or {}), field: {"$in": list(part)}}
+            found += await self.collection.find(query, projection).to_list()
         return found
 
     async def get_many(self, ids: Sequence[ObjectId]) -> list[Document | None]:

@@ -82,7 +82,8 @@ def test_sigterm_with_a_subscription_open_and_a_job_running_stops_cleanly(
     tmp_path: Path,
 ) -> None:
     data_file = tmp_path / "crm.sqlite"
-    seeded = crm(data_file, "seed", "--customers", "60")
+    # A bound, not a speed check: the demo (campaigns, forecasts, trainings) takes ~40 s alone.
+    seeded = crm(data_file, "seed", "--customers", "60", timeout=240)
     assert seeded.returncode == 0, seeded.stderr
     with ServeProcess(data_file, write_batch_size="2") as server:
         stop_mid_job(server)
