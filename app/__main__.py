@@ -128,6 +128,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from app.jobs.worker import Worker, stop_within
     from app.schema import HANDLERS
     from app.tagging.auto import AutoTagger
+    from app.webhooks.delivery import WebhookDispatcher
     from app.workflow.sweep import WorkflowSweep
 
     async def run(database: Database) -> None:
@@ -139,7 +140,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         tagger = AutoTagger(database.db, settings)
         sweep = StockRecovery(database.db)
         workflow = WorkflowSweep(database.db, settings.rule_sweep_seconds)
-        parts = (worker, tagger, sweep, workflow)
+        webhooks = WebhookDispatcher(database.db, settings)
+        parts = (worker, tagger, sweep, workflow, webhooks)
         tasks = [asyncio.create_task(part.run(stop)) for part in parts]
         await stop.wait()
         await stop_within(tasks)

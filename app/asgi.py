@@ -39,6 +39,7 @@ from app.repositories import REPOSITORIES
 from app.schema import HANDLERS, create_schema
 from app.tagging.auto import AutoTagger
 from app.tagging.repository import TagRepository
+from app.webhooks.delivery import WebhookDispatcher
 from app.workflow.defaults import load_defaults
 from app.workflow.sweep import WorkflowSweep
 
@@ -198,6 +199,7 @@ def create_app(
             tasks.append(asyncio.create_task(StockRecovery(db.db).run(stop)))
             sweep = WorkflowSweep(db.db, settings.rule_sweep_seconds)
             tasks.append(asyncio.create_task(sweep.run(stop)))
+            tasks.append(asyncio.create_task(WebhookDispatcher(db.db, settings).run(stop)))
         try:
             yield
         finally:

@@ -34,6 +34,7 @@ from app.propensity.repository import PropensityModelRepository, PropensityScore
 from app.segmentation.repository import AssignmentRepository, SegmentationRunRepository
 from app.tagging.repository import ExampleRepository, TaggerModelRepository, TagRepository
 from app.tickets.repository import TicketRepository
+from app.webhooks.repository import WebhookDeliveryRepository, WebhookEndpointRepository
 from app.workflow.repository import (
     AgentRepository,
     BusinessHoursRepository,
@@ -83,4 +84,6 @@ REPOSITORIES = (
     CampaignRepository,
     CampaignAssignmentRepository,
     CampaignEventRepository,
+    WebhookEndpointRepository,
+    WebhookDeliveryRepository,
 )

@@ -72,6 +72,8 @@ from app.tagging.graphql.types import Tag, TaggerModel
 from app.tickets.graphql.mutations import TicketMutation
 from app.tickets.graphql.queries import TicketQuery
 from app.tickets.graphql.types import Ticket
+from app.webhooks.graphql.mutations import WebhookMutation
+from app.webhooks.graphql.queries import WebhookQuery
 from app.workflow.graphql.mutations import WorkflowMutation
 from app.workflow.graphql.queries import WorkflowQuery
 from app.workflow.graphql.sla_types import BusinessHours, SlaPolicy
@@ -109,6 +111,7 @@ class Query(
     ReportQuery,
     AuthQuery,
     AuditQuery,
+    WebhookQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null if it does not exist (for a customer, "
@@ -150,6 +153,7 @@ class Mutation(
     TaggingMutation,
     ImportMutation,
     AuthMutation,
+    WebhookMutation,
 ):
     pass
 

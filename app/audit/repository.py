@@ -14,7 +14,7 @@ from app.core.db import Document
 from app.core.repository import Repository
 
 # Fields never copied into the audit trail, whatever the collection.
-SECRET_FIELDS = frozenset({"hash", "password", "secret", "key"})
+SECRET_FIELDS = frozenset({"hash", "password", "secret", "previousSecret", "key"})
 # Bookkeeping that changes on every write and says nothing about the change.
 IGNORED_FIELDS = frozenset({"_id", "updatedAt"})
 MAX_VALUE_CHARS = 2000

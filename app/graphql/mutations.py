@@ -16,7 +16,7 @@ from bson import ObjectId
 from strawberry.types.unset import UNSET
 
 from app.audit.repository import AuditRepository
-from app.core.db import Document
+from app.core.db import Document, MongoDatabase
 from app.core.errors import InputError
 from app.core.idempotency import IdempotencyRepository, once
 from app.core.repository import Repository
@@ -27,6 +27,11 @@ from app.graphql.relay import InvalidGlobalId, decode_id, decode_input_id, encod
 from app.graphql.types import UserError
 
 log = logging.getLogger(__name__)
+
+# Called after every successful change a mutation audited (webhooks register here):
+# ``(db, type name, document before (None: created), document after)``.
+type AfterChange = Callable[[MongoDatabase, str, Document | None, Document], Awaitable[None]]
+AFTER_CHANGE: list[AfterChange] = []
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ async def run_mutation[P, N](
         return payload(**{field: None, "user_errors": UserError.from_input_error(error), **extra})
     if not replayed:
         await _audit(info, type_name, before, document)
+        await _after_change(info, type_name, before, document)
     return payload(**{field: to_node(document), "user_errors": [], **extra})
 
 
@@ -243,6 +249,22 @@ async def _audit(info: Info, type_name: str, before: Document | None, after: Doc
             after["_id"],
             context.request_id,
         )
+
+
+async def _after_change(
+    info: Info, type_name: str, before: Document | None, after: Document
+) -> None:
+    for listener in AFTER_CHANGE:
+        try:
+            await listener(info.context.db, type_name, before, after)
+        except Exception:
+            log.exception(
+                "after-change hook %s failed for %s %s (request %s)",
+                getattr(listener, "__qualname__", listener),
+                type_name,
+                after["_id"],
+                info.context.request_id,
+            )
 
 
 def request_params(input_object: Any) -> dict[str, Any]:

@@ -20,8 +20,10 @@ from app.core import logs
 from app.core.db import Document, MongoDatabase
 from app.core.settings import Settings
 from app.jobs.context import Handler, JobCancelled, JobContext, JobFailed, LostLease
-from app.jobs.models import JobKind, JobStatus
+from app.jobs.models import TYPE_NAME, JobKind, JobStatus
 from app.jobs.repository import Attempt, JobRepository
+from app.webhooks.models import WebhookEvent
+from app.webhooks.outbox import emit
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +191,8 @@ class Worker:
     ) -> None:
         changes: Document = {"status": status.value, "result": result, "error": error}
         await self.queue.finish(Attempt.of(job), changes)
+        try:
+            finished = {**job, **changes, "progress": None, "params": None}
+            await emit(self.db, WebhookEvent.JOB_FINISHED, TYPE_NAME, finished)
+        except Exception:
+            log.exception("the JOB_FINISHED webhook of job %s was not queued", job["_id"])

@@ -21,6 +21,9 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from app.core.db import Document, MongoDatabase
+from app.tickets.models import TYPE_NAME as TICKET
+from app.webhooks.models import WebhookEvent
+from app.webhooks.outbox import emit, plain
 from app.workflow.assignment import holder
 from app.workflow.conditions import index_query, matches
 from app.workflow.flow import Workflow
@@ -81,12 +84,25 @@ class WorkflowSweep:
         for _ in range(MAX_PAGES):
             due = await self.flow.tickets.sla_overdue(now, PAGE)
             for ticket in due:
-                await self.flow.react(RuleEvent.SCHEDULED, ticket, ticket, setup=setup, rules=[],
-                                      now=now)  # fmt: skip
+                written = await self.flow.react(RuleEvent.SCHEDULED, ticket, ticket,
+                                                setup=setup, rules=[], now=now)  # fmt: skip
+                await self._announce_breaches(ticket, written)
             count += len(due)
             if len(due) < PAGE:
                 break
         return count
+
+    async def _announce_breaches(self, before: Document, after: Document) -> None:
+        """A TICKET_SLA_BREACHED webhook for each target the sweep found missed."""
+        known = {b["metric"] for b in (before.get("sla") or {}).get("breaches", [])}
+        for breach in (after.get("sla") or {}).get("breaches", []):
+            if breach["metric"] in known:
+                continue
+            try:
+                await emit(self.flow.db, WebhookEvent.TICKET_SLA_BREACHED, TICKET, after,
+                           customer_id=after.get("customerId"), breach=plain(breach))  # fmt: skip
+            except Exception:
+                log.exception("the SLA breach webhook of ticket %s was not queued", after["_id"])
 
     async def fire(self, rule: Document, setup: Setup, now: datetime) -> int:
         query = index_query(rule["conditions"], now)
