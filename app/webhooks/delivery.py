@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -72,35 +73,57 @@ class WebhookDispatcher:
             await self.client.aclose()
 
     async def run_once(self, limit: int = 200) -> int:
-        """Send up to ``limit`` due deliveries, ``CONCURRENCY`` at a time; returns how many."""
+        """Send the due deliveries (up to ``limit``), ``CONCURRENCY`` at a time; how many."""
+        claimed = await self.deliveries.claim(datetime.now(UTC), LEASE, limit)
+        if not claimed:
+            return 0
+        endpoints = {
+            doc["_id"]: doc
+            for doc in await self.endpoints.get_many(list({d["endpointId"] for d in claimed}))
+            if doc is not None
+        }
         gate = asyncio.Semaphore(CONCURRENCY)
-        tasks: list[asyncio.Task[None]] = []
-        for _ in range(limit):
-            delivery = await self.deliveries.claim(datetime.now(UTC), LEASE)
-            if delivery is None:
-                break
-            await gate.acquire()
-            task = asyncio.create_task(self._attempt(delivery))
-            task.add_done_callback(lambda _: gate.release())
-            tasks.append(task)
-        if tasks:
-            await asyncio.gather(*tasks)
-        return len(tasks)
 
-    async def _attempt(self, delivery: Document) -> None:
-        endpoint = await self.endpoints.get(delivery["endpointId"])
+        async def attempt(delivery: Document) -> tuple[Document, Document]:
+            async with gate:
+                return delivery, await self._attempt(
+                    endpoints.get(delivery["endpointId"]), delivery
+                )
+
+        outcomes = await asyncio.gather(*(attempt(delivery) for delivery in claimed))
+        await self.deliveries.finish(list(outcomes))
+        await self._health(endpoints, outcomes)
+        return len(claimed)
+
+    async def _health(
+        self, endpoints: dict[Any, Document], outcomes: list[tuple[Document, Document]]
+    ) -> None:
+        """Per endpoint: healthy again after a success, else a failure noted (and after 5 days
+        of them, the endpoint disabled)."""
+        succeeded: dict[Any, bool] = {}
+        for delivery, changes in outcomes:
+            endpoint = endpoints.get(delivery["endpointId"])
+            if endpoint is None or not endpoint["active"]:
+                continue  # failed for that reason, not by the receiver
+            ok = changes.get("status") == WebhookDeliveryStatus.DELIVERED.value
+            succeeded[endpoint["_id"]] = succeeded.get(endpoint["_id"], False) or ok
+        now = datetime.now(UTC)
+        for endpoint_id, ok in succeeded.items():
+            if ok:
+                await self.endpoints.succeeded(endpoint_id)
+            elif await self.endpoints.failed(endpoint_id, now):
+                log.warning("webhook endpoint %s disabled after 5 days of failures", endpoint_id)
+
+    async def _attempt(self, endpoint: Document | None, delivery: Document) -> Document:
+        """The changes this attempt makes to the delivery."""
         now = datetime.now(UTC)
         if endpoint is None or not endpoint["active"]:
             reason = "endpoint deleted" if endpoint is None else "endpoint disabled"
-            await self.deliveries.finish(
-                delivery,
-                {
-                    "status": WebhookDeliveryStatus.FAILED.value,
-                    "lastAttemptAt": now,
-                    "lastError": reason,
-                },
-            )
-            return
+            return {
+                "status": WebhookDeliveryStatus.FAILED.value,
+                "lastAttemptAt": now,
+                "lastError": reason,
+            }
         outcome = await self._send(endpoint, delivery, now)
         done = datetime.now(UTC)
         changes: Document = {
@@ -110,18 +133,14 @@ class WebhookDispatcher:
         }
         if outcome.ok:
             changes.update(status=WebhookDeliveryStatus.DELIVERED.value, deliveredAt=done)
-            await self.deliveries.finish(delivery, changes)
-            await self.endpoints.succeeded(endpoint["_id"])
-            return
+            return changes
         created = delivery["createdAt"].replace(tzinfo=UTC)
         due = retry_at(delivery["attempts"], done)
         if due - created > GIVE_UP_AFTER:
             changes["status"] = WebhookDeliveryStatus.FAILED.value
         else:
             changes["nextAttemptAt"] = due
-        await self.deliveries.finish(delivery, changes)
-        if await self.endpoints.failed(endpoint["_id"], done):
-            log.warning("webhook endpoint %s disabled after 5 days of failures", endpoint["_id"])
+        return changes
 
     async def _send(self, endpoint: Document, delivery: Document, now: datetime) -> Outcome:
         try:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 
 from app.core.db import Document
 from app.core.repository import Repository
@@ -56,7 +56,13 @@ class WebhookEndpointRepository(Repository):
             {"_id": endpoint_id, "failingSince": None}, {"$set": {"failingSince": now}}
         )
         disabled = await self.collection.update_one(
-            {"_id": endpoint_id, "active": True, "failingSince": {"$lte": now - DISABLE_AFTER}},
+            # "$ne": null as well: MongoDB's $lte on a date never matches null, the embedded
+            # store's does (a success may have cleared failingSince in between).
+            {
+                "_id": endpoint_id,
+                "active": True,
+                "failingSince": {"$ne": None, "$lte": now - DISABLE_AFTER},
+            },
             {
                 "$set": {
                     "active": False,
@@ -88,24 +94,42 @@ class WebhookDeliveryRepository(Repository):
         if documents:
             await self.collection.insert_many(documents, ordered=False)
 
-    async def claim(self, now: datetime, lease: timedelta) -> Document | None:
-        """The next due delivery, held for ``lease`` (its next attempt moved past it, so no
-        other dispatcher takes it meanwhile; a dispatcher that dies lets it come due again)."""
-        return await self.collection.find_one_and_update(
-            {"status": PENDING, "nextAttemptAt": {"$lte": now}},
-            {"$set": {"nextAttemptAt": now + lease, "leasedAt": now}, "$inc": {"attempts": 1}},
-            sort=[("nextAttemptAt", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Document]:
+        """Up to ``limit`` due deliveries, held for ``lease``: their next attempt moves past it,
+        so no other dispatcher takes them meanwhile, and one that dies lets them come due
+        again. Three commands whatever ``limit`` is."""
+        due = {"status": PENDING, "nextAttemptAt": {"$lte": now}}
+        found = (
+            await self.collection.find(due, {"_id": 1})
+            .sort("nextAttemptAt", ASCENDING)
+            .limit(limit)
+            .to_list()
         )
+        if not found:
+            return []
+        ids = [doc["_id"] for doc in found]
+        token = ObjectId()
+        await self.collection.update_many(
+            {"_id": {"$in": ids}, **due},
+            {
+                "$set": {"nextAttemptAt": now + lease, "leasedAt": now, "lease": token},
+                "$inc": {"attempts": 1},
+            },
+        )
+        return await self.collection.find({"_id": {"$in": ids}, "lease": token}).to_list()
 
-    async def finish(self, delivery: Document, changes: Document) -> None:
-        """Record an attempt's outcome, if the lease is still this attempt's."""
-        if changes.get("status", PENDING) != PENDING:
-            changes = {**changes, "expiresAt": changes["lastAttemptAt"] + KEEP_DELIVERIES}
-        await self.collection.update_one(
-            {"_id": delivery["_id"], "attempts": delivery["attempts"], "status": PENDING},
-            {"$set": changes},
-        )
+    async def finish(self, outcomes: list[tuple[Document, Document]]) -> None:
+        """Record each attempt's outcome ``(delivery as claimed, changes)``, if its lease is
+        still that attempt's (one bulk write)."""
+        writes = []
+        for delivery, changes in outcomes:
+            if changes.get("status", PENDING) != PENDING:
+                changes = {**changes, "expiresAt": changes["lastAttemptAt"] + KEEP_DELIVERIES}
+            writes.append(
+                UpdateOne({"_id": delivery["_id"], "lease": delivery["lease"]}, {"$set": changes})
+            )
+        if writes:
+            await self.collection.bulk_write(writes, ordered=False)
 
     async def redeliver(self, delivery_id: ObjectId, now: datetime) -> Document | None:
         """Due again at once, with the same ``webhook-id`` (receivers de-duplicate by it)."""
@@ -113,7 +137,7 @@ class WebhookDeliveryRepository(Repository):
             {"_id": delivery_id},
             {
                 "$set": {"status": PENDING, "nextAttemptAt": now, "expiresAt": None},
-                "$unset": {"leasedAt": ""},
+                "$unset": {"leasedAt": "", "lease": ""},
             },
             return_document=ReturnDocument.AFTER,
         )

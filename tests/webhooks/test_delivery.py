@@ -134,8 +134,9 @@ async def test_a_worker_that_dies_mid_delivery_lets_its_lease_lapse(
     with Receiver() as receiver:
         endpoint_id, _ = await endpoint(gql, receiver.url, "CUSTOMER_CREATED")
         await factories.customer(gql)
-        claimed = await WebhookDeliveryRepository(database.db).claim(now(), timedelta(seconds=60))
-        assert claimed is not None  # ... and the worker died before sending
+        repository = WebhookDeliveryRepository(database.db)
+        claimed = await repository.claim(now(), timedelta(seconds=60), 10)
+        assert len(claimed) == 1  # ... and the worker died before sending
         assert await dispatch(database, settings) == 0  # leased: nobody else takes it
         await time_passes(database, timedelta(seconds=61))
         assert await dispatch(database, settings) == 1
