@@ -124,6 +124,7 @@ def _revoke_api_key(args: argparse.Namespace, settings: Settings) -> int:
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
 
+    from app.backup.jobs import BackupSchedule
     from app.inventory.recovery import StockRecovery
     from app.jobs.worker import Worker, stop_within
     from app.schema import HANDLERS
@@ -141,7 +142,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         sweep = StockRecovery(database.db)
         workflow = WorkflowSweep(database.db, settings.rule_sweep_seconds)
         webhooks = WebhookDispatcher(database.db, settings)
-        parts = (worker, tagger, sweep, workflow, webhooks)
+        schedule = BackupSchedule(database.db, settings)
+        parts = (worker, tagger, sweep, workflow, webhooks, schedule)
         tasks = [asyncio.create_task(part.run(stop)) for part in parts]
         await stop.wait()
         await stop_within(tasks)
@@ -178,6 +180,22 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             f"  line {failure['row']}: {failure['field']}: {failure['code']}: {failure['message']}"
         )
     return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from app.backup.cli import run_backup, run_verify
+
+    if args.verify is not None:
+        return asyncio.run(run_verify(Path(args.verify)))
+    out = Path(args.out) if args.out else None
+    return asyncio.run(_with_database(settings, lambda db: run_backup(db, settings, out)))
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from app.backup.cli import run_restore
+
+    path = Path(args.archive)
+    return asyncio.run(_with_database(settings, lambda db: run_restore(db, path, args.drop)))
 
 
 def _export_schema(_: argparse.Namespace, settings: Settings) -> int:
@@ -247,6 +265,18 @@ def parser() -> argparse.ArgumentParser:
     revoke_key = commands.add_parser("revoke-api-key", help="revoke an API key by its prefix")
     revoke_key.add_argument("prefix", help="the key's prefix, e.g. crm_1a2b3c4d")
     revoke_key.set_defaults(run=_revoke_api_key)
+    backup = commands.add_parser(
+        "backup", help="write one consistent, portable archive of the database"
+    )
+    backup.add_argument("--out", help="the archive (default: CRM_BACKUP_DIR/crm-<time>.tar.gz)")
+    backup.add_argument("--verify", metavar="PATH", help="check an archive; restore nothing")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore", help="verify an archive, then load it into an empty database"
+    )
+    restore.add_argument("archive")
+    restore.add_argument("--drop", action="store_true", help="replace what the database holds")
+    restore.set_defaults(run=_restore)
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.set_defaults(run=_export_schema)
     return root

@@ -24,6 +24,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
+from app.backup.jobs import BackupSchedule
 from app.core.capacity import CapacityWatch
 from app.core.db import Database
 from app.core.settings import Settings
@@ -200,6 +201,7 @@ def create_app(
             sweep = WorkflowSweep(db.db, settings.rule_sweep_seconds)
             tasks.append(asyncio.create_task(sweep.run(stop)))
             tasks.append(asyncio.create_task(WebhookDispatcher(db.db, settings).run(stop)))
+            tasks.append(asyncio.create_task(BackupSchedule(db.db, settings).run(stop)))
         try:
             yield
         finally:

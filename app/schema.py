@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.types.execution import ExecutionContext
 
 # The domains' job handlers register themselves with the job registry on import.
+import app.backup.jobs
 import app.campaigns.jobs
 import app.forecasting.jobs
 import app.imports.jobs
@@ -25,6 +26,7 @@ from app.audit.graphql.queries import AuditQuery
 from app.auth.graphql.mutations import AuthMutation
 from app.auth.graphql.queries import AuthQuery
 from app.auth.graphql.types import ApiKey
+from app.backup.graphql.mutations import BackupMutation
 from app.campaigns.graphql.mutations import CampaignMutation
 from app.campaigns.graphql.queries import CampaignQuery
 from app.campaigns.graphql.types import Campaign
@@ -154,6 +156,7 @@ class Mutation(
     ImportMutation,
     AuthMutation,
     WebhookMutation,
+    BackupMutation,
 ):
     pass
 

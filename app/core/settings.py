@@ -95,6 +95,17 @@ class Settings(BaseSettings):
         le=64,
         description="Worker processes for a forecast's models; 0: one thread of this process.",
     )
+    backup_dir: str | None = Field(
+        default=None, description="Where `crm backup` and scheduled backups write archives."
+    )
+    backup_every: str | None = Field(
+        default=None,
+        pattern=r"^[1-9][0-9]*[mhd]$",
+        description="Scheduled backups (BACKUP jobs) this often: 30m, 24h, 7d; needs backup_dir.",
+    )
+    backup_keep: int = Field(
+        default=7, ge=1, le=10_000, description="Scheduled archives kept; older ones go."
+    )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
     jwt_issuer: str | None = None

@@ -1,0 +1,1 @@
+"""Backups: one portable archive of the whole database, verified before any restore."""
