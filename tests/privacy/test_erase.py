@@ -87,7 +87,7 @@ async def test_erase_leaves_no_name_email_or_phone_anywhere_and_keeps_others(
     counts = {c["place"]: c["count"] for c in erasure["changes"]}
     assert counts["customers"] == 1
     assert counts["orders"] == 1
-    assert counts["tickets"] >= 4
+    assert counts["tickets"] == 1
     assert counts["audit_log"] >= 5
     assert counts["jobs"] == 1
     assert await _holders(db, needles) == []
