@@ -6,11 +6,15 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import pytest
+
 from app.auth.roles import Role
 from app.core.db import MongoDatabase
 from app.customers.repository import CustomerRepository
 from app.imports.files import ImportFiles
 from app.orders.repository import OrderRepository
+from app.privacy.erasers import AuditEraser
+from app.privacy.service import ErasureService
 from tests.conftest import GraphQLClient
 from tests.factories import customer
 from tests.privacy.seeding import seed_person
@@ -196,3 +200,32 @@ async def test_orders_at_size_keep_their_totals(gql: GraphQLClient) -> None:
     totals = [o["total"] async for o in gql.database.db["orders"].find({"customerId": oid})]
     assert sorted(totals) == list(range(3000))
     assert await _holders(gql.database.db, ("Ada Lovelace",)) == []
+
+
+async def test_erase_that_died_half_way_is_finished_by_a_rerun(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = gql.database.db
+    zelda = await seed_person(gql, *ZELDA, ZELDA_OLD_PHONE, sku="Z-1")
+
+    async def dies(self: object, db: object, subject: object) -> int:
+        raise ConnectionError("the process died here")
+
+    monkeypatch.setattr(AuditEraser, "erase", dies)
+    with pytest.raises(ConnectionError):
+        await ErasureService(db).erase(zelda["oid"], "customer request")
+    stored = await CustomerRepository(db).get(zelda["oid"])
+    assert stored is not None
+    assert stored["erasure"]["state"] == "ERASING"
+    assert stored["email"] == ZELDA[1]  # the record keeps what a re-run needs
+    assert {place for place, _ in await _holders(db, ZELDA)} == {"audit_log", "customers"}
+    monkeypatch.undo()
+
+    payload = await _erase(gql, zelda["id"], "customer request, second try")
+
+    assert payload["userErrors"] == []
+    assert payload["erasure"]["reason"] == "customer request"  # the first attempt's
+    counts = {c["place"]: c["count"] for c in payload["erasure"]["changes"]}
+    assert counts["tickets"] == 0  # done by the first attempt
+    assert counts["audit_log"] >= 5
+    assert await _holders(db, (*ZELDA, ZELDA_OLD_PHONE)) == []
