@@ -4,9 +4,9 @@ No step is partial in the end: the customer is first marked ``erasure.state: ERA
 eraser is idempotent, and the tombstone (which drops the name, email and phone the erasers
 hunt for) is written last. A process that dies half way leaves an ERASING customer whose
 personal data is still on the record; running the same erase again finishes the job. A
-transaction is not used: an erase can touch tens of thousands of documents, past MongoDB's
-transaction limits (60 s, 16 MB of oplog by default), and the embedded store's transactions
-hold its single writer for the whole time.
+transaction is not used, on either engine: an erase can touch tens of thousands of documents,
+past MongoDB's transaction limits (60 s lifetime by default), and the embedded store's
+transaction behaviour under that load is not something this code relies on (not measured).
 """
 
 from __future__ import annotations
