@@ -58,6 +58,7 @@ from app.knowledge.graphql.types import Article
 from app.orders.graphql.mutations import OrderMutation
 from app.orders.graphql.queries import OrderQuery
 from app.orders.graphql.types import Order
+from app.privacy.graphql.mutations import PrivacyMutation
 from app.products.graphql.mutations import ProductMutation
 from app.products.graphql.queries import ProductQuery
 from app.products.graphql.types import Product
@@ -157,6 +158,7 @@ class Mutation(
     AuthMutation,
     WebhookMutation,
     BackupMutation,
+    PrivacyMutation,
 ):
     pass
 

@@ -22,6 +22,10 @@ MAX_TAGS = 50
 MAX_TAG_LENGTH = 50
 
 
+# Erased customers (tombstones, see app.privacy) are never written again.
+NOT_ERASED = {"erased": {"$ne": True}}
+
+
 def clean_tags(check: Checker, field: str, tags: list[str]) -> list[str]:
     """Trim, drop empties and duplicates (keeping order); bound count and length."""
     if len(tags) > MAX_TAGS:
@@ -106,12 +110,12 @@ class CustomerService:
         fields = self.clean(values, creating=False)
         try:
             updated = await self.customers.update(
-                customer_id, {**fields, "updatedAt": datetime.now(UTC)}
+                customer_id, {**fields, "updatedAt": datetime.now(UTC)}, guard=NOT_ERASED
             )
         except DuplicateKeyError:
             raise self._duplicate(fields["email"]) from None
         if updated is None:
-            raise self._not_found()
+            raise await self._missing(customer_id)
         return updated
 
     async def archive(self, customer_id: ObjectId) -> Document:
@@ -125,12 +129,13 @@ class CustomerService:
         updated = await self.customers.update(
             customer_id,
             {"archivedAt": now if archived else None, "updatedAt": now},
-            guard={"archivedAt": None} if archived else {"archivedAt": {"$ne": None}},
+            guard={**NOT_ERASED, "archivedAt": None if archived else {"$ne": None}},
         )
         if updated is not None:
             return updated
-        if await self.customers.get(customer_id) is None:
-            raise self._not_found()
+        found = await self.customers.get(customer_id)
+        if found is None or found.get("erased"):
+            raise await self._missing(customer_id)
         state = "already archived" if archived else "not archived"
         raise InputError.one("id", ErrorCode.INVALID_TRANSITION, f"The customer is {state}.")
 
@@ -139,6 +144,16 @@ class CustomerService:
         return InputError.one(
             "email", ErrorCode.DUPLICATE, f"A customer with email {email} already exists."
         )
+
+    async def _missing(self, customer_id: ObjectId) -> InputError:
+        """Why a guarded write found nothing: no such customer, or an erased one (a tombstone
+        takes no personal data again, and stays archived)."""
+        found = await self.customers.get(customer_id)
+        if found is not None and found.get("erased"):
+            return InputError.one(
+                "id", ErrorCode.ALREADY_ERASED, "The customer was erased; their record is closed."
+            )
+        return self._not_found()
 
     @staticmethod
     def _not_found() -> InputError:

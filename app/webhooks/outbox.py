@@ -124,7 +124,8 @@ async def after_mutation(
     if event is None:
         return
     data: dict[str, Any] = {}
-    if before is not None:
+    if before is not None and not after.get("erased"):
+        # An erasure announces the tombstone only: its old values are what was erased.
         data["changes"] = changed_fields(before, after)
     if event is WebhookEvent.TICKET_MESSAGE_ADDED:
         data["message"] = plain((after.get("messages") or [])[-1])

@@ -154,10 +154,10 @@ class WebhookDeliveryRepository(Repository):
         return await self.collection.find(query).sort("_id", DESCENDING).limit(limit).to_list()
 
     async def scrub_customer(self, customer_id: ObjectId, replacement: str) -> int:
-        """Replace the payloads not yet delivered that concern this customer (an erasure);
-        they are still sent, saying only that the data was erased."""
+        """Replace the payloads that concern this customer (an erasure), whatever their
+        status; pending ones are still sent, saying only that the data was erased."""
         result = await self.collection.update_many(
-            {"customerId": customer_id, "status": PENDING},
+            {"customerId": customer_id, "body": {"$ne": replacement}},
             {"$set": {"body": replacement, "scrubbed": True}},
         )
         return result.modified_count

@@ -53,6 +53,15 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Query", "customerByEmail"): frozenset({A, M, G}),  # not analysts: emails are masked
     ("Query", "apiKeys"): ADMIN,
     ("Query", "auditLog"): ADMIN,
+    ("Query", "webhookEndpoints"): ADMIN,
+    ("Query", "webhookDeliveries"): ADMIN,
+    ("Mutation", "createWebhookEndpoint"): ADMIN,
+    ("Mutation", "updateWebhookEndpoint"): ADMIN,
+    ("Mutation", "deleteWebhookEndpoint"): ADMIN,
+    ("Mutation", "rotateWebhookSecret"): ADMIN,
+    ("Mutation", "redeliverWebhook"): ADMIN,
+    ("Mutation", "startBackup"): ADMIN,
+    ("Mutation", "eraseCustomer"): ADMIN,
     **{
         ("Mutation", name): CRM_WRITE
         for name in (

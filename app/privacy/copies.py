@@ -1,0 +1,63 @@
+"""Copies made for others: webhook payloads (scrubbed here; those already delivered are
+listed, since the receivers hold them) and backup archives (listed: an archive cannot be
+edited, it expires with ``CRM_BACKUP_KEEP``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.db import MongoDatabase
+from app.core.settings import Settings
+from app.privacy.registry import Expiry, Subject
+from app.webhooks.models import WebhookDeliveryStatus
+from app.webhooks.repository import WebhookDeliveryRepository
+
+ERASED_PAYLOAD = json.dumps({"type": "ERASED", "data": {"erased": True}})
+
+
+@dataclass(frozen=True)
+class WebhookEraser:
+    """Every delivery about the customer gets an erased payload (still sent, if pending)."""
+
+    place: str = "webhook_deliveries"
+
+    async def erase(self, db: MongoDatabase, subject: Subject) -> int:
+        return await WebhookDeliveryRepository(db).scrub_customer(
+            subject.customer_id, ERASED_PAYLOAD
+        )
+
+
+@dataclass(frozen=True)
+class DeliveredWebhooksCheck:
+    place: str = "webhook receivers"
+
+    async def check(self, db: MongoDatabase, subject: Subject) -> Expiry | None:
+        delivered = await WebhookDeliveryRepository(db).count(
+            {"customerId": subject.customer_id, "status": WebhookDeliveryStatus.DELIVERED.value}
+        )
+        if not delivered:
+            return None
+        note = "Delivered to webhook endpoints before the erase: ask their owners to delete them."
+        return Expiry(self.place, delivered, note)
+
+
+def _archives(folder: str | None) -> int:
+    return len(list(Path(folder).glob("crm-*.tar.gz"))) if folder else 0
+
+
+@dataclass(frozen=True)
+class BackupsCheck:
+    place: str = "backups"
+
+    async def check(self, db: MongoDatabase, subject: Subject) -> Expiry | None:
+        count = await asyncio.to_thread(_archives, Settings().backup_dir)
+        if not count:
+            return None
+        note = (
+            "Archives in CRM_BACKUP_DIR written before the erase hold the customer; they age out "
+            "with CRM_BACKUP_KEEP. A restore from one must be followed by this erase again."
+        )
+        return Expiry(self.place, count, note)
