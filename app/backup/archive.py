@@ -163,10 +163,7 @@ def verify(path: Path, progress: Callable[[int], None] = lambda _: None) -> Veri
             head, indexes = _head(tar, path)
             expected: dict[str, dict[str, Any]] = head["collections"]
             seen: set[str] = set()
-            for info in tar:
-                if not info.name.startswith(PREFIX):
-                    continue
-                name = info.name[len(PREFIX) : -len(".jsonl")]
+            for name, info in _collections(tar):
                 entry = expected.get(name)
                 if entry is None:
                     raise BadArchive(f"{path}: {info.name} is not in the manifest.")
@@ -191,6 +188,13 @@ def verify(path: Path, progress: Callable[[int], None] = lambda _: None) -> Veri
     return Verified(path, head, indexes)
 
 
+def _collections(tar: tarfile.TarFile) -> Iterator[tuple[str, tarfile.TarInfo]]:
+    """The collection files, each with its collection's name."""
+    for info in tar:
+        if info.name.startswith(PREFIX):
+            yield info.name[len(PREFIX) : -len(".jsonl")], info
+
+
 def _blocks(tar: tarfile.TarFile, info: tarfile.TarInfo) -> Iterator[bytes]:
     handle = tar.extractfile(info)
     if handle is None:
@@ -202,10 +206,7 @@ def _blocks(tar: tarfile.TarFile, info: tarfile.TarInfo) -> Iterator[bytes]:
 def documents(verified: Verified, batch: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """``(collection, documents)`` batches, in archive order."""
     with _open(verified.path) as tar:
-        for info in tar:
-            if not info.name.startswith(PREFIX):
-                continue
-            name = info.name[len(PREFIX) : -len(".jsonl")]
+        for name, info in _collections(tar):
             handle = tar.extractfile(info)
             if handle is None:
                 continue

@@ -39,7 +39,7 @@ class Source:
 
 
 def _copy_sqlite(source: str, target: Path) -> None:
-    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    origin = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
         origin.backup(copy)  # one read transaction: the file as of one commit

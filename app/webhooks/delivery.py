@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 CONCURRENCY = 16
+# Claimed per round: one update of this many documents (the embedded store updates each at
+# a cost that grows with the collection; 500 at once timed out there at 2,000 queued).
+BATCH = 50
 POLL_SECONDS = 1.0
 MAX_ERROR = 300
 
@@ -72,7 +75,7 @@ class WebhookDispatcher:
         finally:
             await self.client.aclose()
 
-    async def run_once(self, limit: int = 200) -> int:
+    async def run_once(self, limit: int = BATCH) -> int:
         """Send the due deliveries (up to ``limit``), ``CONCURRENCY`` at a time; how many."""
         claimed = await self.deliveries.claim(datetime.now(UTC), LEASE, limit)
         if not claimed:

@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2000
+RESOLVE_SECONDS = 3.0
 type Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -69,8 +70,11 @@ async def check(url: str, production: bool) -> list[str]:
     except ValueError:
         literal = None
     try:
-        addresses = [str(literal)] if literal is not None else await resolve(host, port)
-    except OSError:
+        if literal is not None:
+            addresses = [str(literal)]
+        else:
+            addresses = await asyncio.wait_for(resolve(host, port), RESOLVE_SECONDS)
+    except (OSError, TimeoutError):
         raise RefusedUrl(f"{host} does not resolve.") from None
     if not addresses:
         raise RefusedUrl(f"{host} does not resolve.")

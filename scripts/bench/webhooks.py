@@ -86,7 +86,7 @@ async def run(events: int, fail: float) -> None:
         started = time.perf_counter()
         pending = {"status": WebhookDeliveryStatus.PENDING.value}
         for _ in range(MAX_ROUNDS):
-            if not await dispatcher.run_once(limit=500):
+            if not await dispatcher.run_once():
                 if await db["webhook_deliveries"].count_documents(pending) == 0:
                     break
                 await db["webhook_deliveries"].update_many(
