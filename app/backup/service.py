@@ -87,7 +87,8 @@ async def backup(
                     if part:
                         member.add(handle, await run_cpu(archive.encode, part), len(part))
                         progress(len(part))
-                described = await collection.list_indexes(session=source.session)
+                # Outside the snapshot session: listIndexes is not a snapshot read.
+                described = await collection.list_indexes()
                 indexes[collection_name] = [dict(index) async for index in described]
                 members.append(member)
             head = archive.manifest(
