@@ -3,6 +3,7 @@ administrators, secrets shown once and rotated with an overlap, job and SLA even
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -194,3 +195,17 @@ async def test_the_sweep_announces_each_sla_breach_once(
     assert payload["type"] == "TICKET_SLA_BREACHED"
     assert payload["data"]["object"]["id"] == ticket["id"]
     assert payload["data"]["breach"]["metric"] == "FIRST_REPLY"
+
+
+async def test_a_name_that_takes_too_long_to_resolve_is_refused(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def hangs(host: str, port: int) -> list[str]:
+        await asyncio.sleep(60)
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(urls, "resolve", hangs)
+    monkeypatch.setattr(urls, "RESOLVE_SECONDS", 0.2)
+    error = await refusal(gql, "https://slow.example.com/hook")
+    assert error["code"] == "INVALID"
+    assert "does not resolve" in error["message"]
