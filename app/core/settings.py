@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         description="Worker processes for a forecast's models; 0: one thread of this process.",
     )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
+    export_secret: SecretStr | None = Field(
+        default=None, description="Signs export download links (default: the JWT secret)."
+    )
+    export_ttl: int = Field(
+        default=86_400, ge=60, le=30 * 86_400, description="Seconds an export link stays valid."
+    )
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
