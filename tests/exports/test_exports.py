@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from bson import ObjectId
 
 from app.asgi import create_app
 from app.auth.roles import Role
 from app.core.db import Database
+from app.exports.files import ExportFiles
 from app.exports.tokens import sign, signing_key
 from tests.conftest import GraphQLClient, run_jobs
 from tests.imports.test_graphql import run_import
@@ -129,3 +131,18 @@ async def test_same_idempotency_key_returns_the_same_job(gql: GraphQLClient) -> 
     assert first["startExport"]["job"]["id"] == again["startExport"]["job"]["id"]
     other = await gql(START, input={**input, "filter": {"products": {"active": True}}})
     assert other["startExport"]["userErrors"] == [{"field": "filter", "code": "INVALID"}]
+
+
+async def test_expired_files_are_swept(gql: GraphQLClient) -> None:
+    await run_import(gql, "CUSTOMERS", customers_csv(3))
+    result = await export(gql, entity="CUSTOMERS", format="CSV")
+    file_id = ObjectId(result["url"].split("/")[2].split("?")[0])
+    files = ExportFiles(gql.database.db)
+    assert await files.sweep(datetime.now(UTC)) == 0
+    await files.files.update_one(
+        {"_id": file_id}, {"$set": {"metadata.expiresAt": datetime.now(UTC) - timedelta(1)}}
+    )
+    assert await files.sweep(datetime.now(UTC)) == 1
+    assert await files.info(file_id) is None
+    assert await gql.database.db["exports.chunks"].count_documents({"files_id": file_id}) == 0
+    assert (await download(gql, result["url"])).status_code == 410
