@@ -29,6 +29,7 @@ from app.core.capacity import CapacityWatch
 from app.core.db import Database
 from app.core.settings import Settings
 from app.customers.repository import CustomerRepository
+from app.exports.routes import download
 from app.graphql.context import Context
 from app.graphql.graphiql import STATIC_DIR, graphiql_html
 from app.inventory.recovery import StockRecovery
@@ -212,11 +213,15 @@ def create_app(
                 await db.close()
                 holder.database = None
 
+    async def export_download(request: Request) -> Response:
+        return await download(request, holder.get().db, settings)
+
     graphql_app = GraphQLApp(holder, settings)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/exports/{file_id}", export_download, methods=["GET"]),
         WebSocketRoute("/graphql", graphql_app),
     ]
     if settings.graphiql_enabled:

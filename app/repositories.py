@@ -17,6 +17,7 @@ from app.campaigns.repository import (
 from app.core.counters import CounterRepository
 from app.core.idempotency import IdempotencyRepository
 from app.customers.repository import CustomerRepository
+from app.exports.files import ExportFiles
 from app.forecasting.repository import ForecastSeriesRepository, SalesForecastRepository
 from app.imports.files import ImportFiles
 from app.inventory.repository import (
@@ -65,6 +66,7 @@ REPOSITORIES = (
     TaggerModelRepository,
     ExampleRepository,
     ImportFiles,
+    ExportFiles,
     IdempotencyRepository,
     WarehouseRepository,
     StockLevelRepository,

@@ -17,6 +17,7 @@ from strawberry.types.execution import ExecutionContext
 # The domains' job handlers register themselves with the job registry on import.
 import app.backup.jobs
 import app.campaigns.jobs
+import app.exports.jobs
 import app.forecasting.jobs
 import app.imports.jobs
 import app.propensity.jobs
@@ -34,6 +35,8 @@ from app.core.settings import Settings
 from app.customers.graphql.mutations import CustomerMutation
 from app.customers.graphql.queries import CustomerQuery
 from app.customers.graphql.types import Customer
+from app.exports.graphql.mutations import ExportMutation
+from app.exports.graphql.types import ExportResult
 from app.forecasting.graphql.mutations import ForecastMutation
 from app.forecasting.graphql.queries import ForecastQuery
 from app.forecasting.graphql.types import SalesForecast
@@ -86,7 +89,7 @@ from app.workflow.graphql.types import Agent, Rule, RuleRun, Task, Team
 log = logging.getLogger(__name__)
 
 MAX_NODES = 100
-__all__ = ["HANDLERS", "ImportResult", "JobResult", "create_schema"]
+__all__ = ["HANDLERS", "ExportResult", "ImportResult", "JobResult", "create_schema"]
 
 # Job.result's type (app.jobs.graphql.types names it lazily): each domain's registered result.
 JobResult: Any = Annotated[
@@ -155,6 +158,7 @@ class Mutation(
     PropensityMutation,
     TaggingMutation,
     ImportMutation,
+    ExportMutation,
     AuthMutation,
     WebhookMutation,
     BackupMutation,

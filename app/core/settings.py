@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         default=7, ge=1, le=10_000, description="Scheduled archives kept; older ones go."
     )
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret.")
+    export_secret: SecretStr | None = Field(
+        default=None, description="Signs export download links (default: the JWT secret)."
+    )
+    export_ttl: int = Field(
+        default=86_400, ge=60, le=30 * 86_400, description="Seconds an export link stays valid."
+    )
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256.")
     jwt_issuer: str | None = None
     jwt_audience: str | None = None

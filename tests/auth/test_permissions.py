@@ -99,6 +99,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "cancelJob"): CRM_WRITE,
     ("Mutation", "importData"): CRM_WRITE,
     ("Mutation", "startSegmentation"): frozenset({A, M, N}),
+    ("Mutation", "startExport"): frozenset({A, M, N}),
     ("Mutation", "startSalesForecast"): frozenset({A, M, N}),
     ("Mutation", "startPropensityTraining"): frozenset({A, M, N}),
     ("Query", "propensityModel"): frozenset({A, M, N}),

@@ -1,0 +1,1 @@
+"""Exports in GraphQL: startExport and the EXPORT job's result."""
