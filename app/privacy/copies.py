@@ -1,16 +1,18 @@
 """Copies made for others: webhook payloads (scrubbed here; those already delivered are
-listed, since the receivers hold them) and backup archives (listed: an archive cannot be
-edited, it expires with ``CRM_BACKUP_KEEP``)."""
+listed, since the receivers hold them), export files and backup archives (listed: they cannot
+be edited; they expire with ``CRM_EXPORT_TTL`` and ``CRM_BACKUP_KEEP``)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.db import MongoDatabase
 from app.core.settings import Settings
+from app.exports.files import ExportFiles
 from app.privacy.registry import Expiry, Subject
 from app.webhooks.models import WebhookDeliveryStatus
 from app.webhooks.repository import WebhookDeliveryRepository
@@ -42,6 +44,19 @@ class DeliveredWebhooksCheck:
             return None
         note = "Delivered to webhook endpoints before the erase: ask their owners to delete them."
         return Expiry(self.place, delivered, note)
+
+
+@dataclass(frozen=True)
+class ExportsCheck:
+    place: str = "exports"
+
+    async def check(self, db: MongoDatabase, subject: Subject) -> Expiry | None:
+        live = {"metadata.expiresAt": {"$gt": datetime.now(UTC)}}
+        count = await ExportFiles(db).files.count_documents(live)
+        if not count:
+            return None
+        note = "Export files not expired yet may hold the customer; they go at their expiry."
+        return Expiry(self.place, count, note)
 
 
 def _archives(folder: str | None) -> int:

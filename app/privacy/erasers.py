@@ -24,7 +24,12 @@ from app.core.db import Document, MongoDatabase
 from app.imports.files import ImportFiles
 from app.jobs.repository import JobRepository
 from app.orders.repository import OrderRepository
-from app.privacy.copies import BackupsCheck, DeliveredWebhooksCheck, WebhookEraser
+from app.privacy.copies import (
+    BackupsCheck,
+    DeliveredWebhooksCheck,
+    ExportsCheck,
+    WebhookEraser,
+)
 from app.privacy.registry import (
     ERASED_TEXT,
     Expiry,
@@ -300,7 +305,7 @@ def register_builtin() -> None:
         WebhookEraser(),
     ):
         register_eraser(eraser)
-    for check in (ImportFilesCheck(), DeliveredWebhooksCheck(), BackupsCheck()):
+    for check in (ImportFilesCheck(), DeliveredWebhooksCheck(), ExportsCheck(), BackupsCheck()):
         register_expiry_check(check)
 
 

@@ -4,6 +4,7 @@ already delivered are listed for their receivers), and backup archives are liste
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ async def test_webhook_payloads_and_backups_of_an_erased_customer(
 ) -> None:
     monkeypatch.setenv("CRM_BACKUP_DIR", str(tmp_path))
     (tmp_path / "crm-20261201T000000000000Z.tar.gz").write_bytes(b"an old archive")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    await database.db["exports.files"].insert_many(
+        [{"filename": "customers.csv", "metadata": {"expiresAt": later}},
+         {"filename": "old.csv", "metadata": {"expiresAt": later - timedelta(days=1)}}]
+    )  # fmt: skip
     with Receiver() as receiver:
         await endpoint(gql, receiver.url, "CUSTOMER_CREATED", "CUSTOMER_UPDATED")
         zelda = await factories.customer(gql, "Zelda Quixote", email="zq@example.com")
@@ -51,5 +57,6 @@ async def test_webhook_payloads_and_backups_of_an_erased_customer(
     expiry = {item["place"]: item for item in erased["erasure"]["needsExpiry"]}
     assert expiry["webhook receivers"]["count"] == 2
     assert expiry["backups"]["count"] == 1
+    assert expiry["exports"]["count"] == 1  # the expired one is not listed
     changes = {item["place"]: item["count"] for item in erased["erasure"]["changes"]}
     assert changes["webhook_deliveries"] == 3
