@@ -101,7 +101,9 @@ async def emit(
 
 def _event_of(type_name: str, before: Document | None, after: Document) -> WebhookEvent | None:
     if type_name == "Customer":
-        return WebhookEvent.CUSTOMER_CREATED if before is None else WebhookEvent.CUSTOMER_UPDATED
+        # An erasure (audited with no "before": its old values are what was erased) updates.
+        created = before is None and not after.get("erased")
+        return WebhookEvent.CUSTOMER_CREATED if created else WebhookEvent.CUSTOMER_UPDATED
     if type_name == "Order":
         if before is None:
             return WebhookEvent.ORDER_CREATED

@@ -50,6 +50,7 @@ async def test_webhook_payloads_and_backups_of_an_erased_customer(
         assert "Zelda" not in text
         assert "zq@example.com" not in text
         assert "7946" not in text
+    assert json.loads(bodies[-1]["body"])["type"] == "CUSTOMER_UPDATED"
     announced = json.loads(bodies[-1]["body"])["data"]
     assert announced["object"]["erased"] is True
     assert "changes" not in announced
