@@ -1,10 +1,10 @@
-"""The EXPORT job: rows in batches (keyset over ``_id``, bounded memory) into a GridFS file."""
+"""The EXPORT job: rows in batches (keyset over the entity's key, bounded memory) into a
+GridFS file."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-from bson import ObjectId
+from typing import Any
 
 from app.core.db import Document
 from app.exports.files import ExportFiles
@@ -25,8 +25,8 @@ def download_url(file_id: str, token: str) -> str:
 async def run_export(context: JobContext) -> Document:
     params = context.params
     entity, file_format = ENTITIES[params["entity"]], params["format"]
-    key = signing_key(context.settings)
-    if key is None:
+    signing = signing_key(context.settings)
+    if signing is None:
         raise JobFailed("NOT_CONFIGURED", "Set CRM_EXPORT_SECRET to sign export links.")
     files = ExportFiles(context.db)
     now = datetime.now(UTC)
@@ -38,27 +38,25 @@ async def run_export(context: JobContext) -> Document:
     upload = files.bucket.open_upload_stream(name, metadata=metadata)
     collection = context.db[entity.collection]
     query: Document = params.get("query") or {}
-    last: ObjectId | None = None
-    count = size = 0
+    key = entity.key
+    last: Any = None
+    count = documents = size = 0
     try:
         while True:
-            page = query if last is None else {"$and": [query, {"_id": {"$gt": last}}]}
-            docs = await collection.find(page).sort("_id", 1).limit(BATCH).to_list(BATCH)
-            if not docs and count:
-                break
-            data = encode(
-                [entity.row(d, masked) for d in docs],
-                entity.columns,
-                file_format,
-                header=count == 0,
-            )
-            await upload.write(data)
+            page = query if last is None else {"$and": [query, {key: {"$gt": last}}]}
+            docs = await collection.find(page).sort(key, 1).limit(BATCH).to_list(BATCH)
+            found = await entity.lookups(context.db, docs)
+            rows = [row for doc in docs for row in entity.rows(doc, found, masked)]
+            data = encode(rows, entity.columns, file_format, header=documents == 0)
+            if data:
+                await upload.write(data)
             size += len(data)
-            count += len(docs)
-            if not docs:
+            count += len(rows)
+            documents += len(docs)
+            if len(docs) < BATCH:
                 break
-            last = docs[-1]["_id"]
-            await context.progress(count, None, "writing the file")
+            last = docs[-1][key]
+            await context.progress(documents, None, "writing the file")
         await upload.close()
     except BaseException:
         await upload.abort()
@@ -71,5 +69,5 @@ async def run_export(context: JobContext) -> Document:
         "bytes": size,
         "expiresAt": expires,
         "fileId": file_id,
-        "url": download_url(file_id, sign(key, file_id, expires)),
+        "url": download_url(file_id, sign(signing, file_id, expires)),
     }
