@@ -19,10 +19,13 @@ CHUNK = 255 * 1024
 
 class ExportFiles:
     """The ``exports.files`` / ``exports.chunks`` collections; the sweep reads expired files
-    by ``metadata.expiresAt``."""
+    by ``metadata.expiresAt``, an erase a customer's data exports by ``metadata.customerId``."""
 
     collection_name = "exports.files"
-    indexes = (IndexModel([("metadata.expiresAt", ASCENDING)], name="expiresAt"),)
+    indexes = (
+        IndexModel([("metadata.expiresAt", ASCENDING)], name="expiresAt"),
+        IndexModel([("metadata.customerId", ASCENDING)], name="customerId", sparse=True),
+    )
 
     def __init__(self, db: MongoDatabase) -> None:
         self.bucket = AsyncGridFSBucket(db, bucket_name=BUCKET, chunk_size_bytes=CHUNK)
@@ -47,6 +50,14 @@ class ExportFiles:
     async def delete(self, file_id: ObjectId) -> None:
         with contextlib.suppress(NoFile):
             await self.bucket.delete(file_id)
+
+    async def delete_of_customer(self, customer_id: ObjectId) -> int:
+        """Delete the customer's data exports; returns how many."""
+        cursor = self.files.find({"metadata.customerId": customer_id}, {"_id": 1})
+        ids = [doc["_id"] async for doc in cursor]
+        for file_id in ids:
+            await self.delete(file_id)
+        return len(ids)
 
     async def sweep(self, now: datetime) -> int:
         """Delete expired files (at most 100 per call); returns how many."""

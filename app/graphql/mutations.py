@@ -60,13 +60,15 @@ async def run_mutation[P, N](
     *,
     target: Target | None = None,
     idempotency: Idempotent | None = None,
+    announce: bool = True,
     **extra: Any,
 ) -> P:
     """``payload(field=node, user_errors=[])`` or ``field=None`` with the input's errors.
 
-    ``action`` returns the document as written; on success the change is audited. With
-    ``idempotency``, a repeat of the caller's key returns what the first request wrote
-    (audited once).
+    ``action`` returns the document as written; on success the change is audited and (with
+    ``announce``) passed to the ``AFTER_CHANGE`` listeners; an audited read that changes
+    nothing (a privacy export) announces nothing. With ``idempotency``, a repeat of the
+    caller's key returns what the first request wrote (audited once).
     """
     context = info.context
     before = None
@@ -94,7 +96,8 @@ async def run_mutation[P, N](
         return payload(**{field: None, "user_errors": UserError.from_input_error(error), **extra})
     if not replayed:
         await _audit(info, type_name, before, document)
-        await _after_change(info, type_name, before, document)
+        if announce:
+            await _after_change(info, type_name, before, document)
     return payload(**{field: to_node(document), "user_errors": [], **extra})
 
 

@@ -1,6 +1,7 @@
 """Copies made for others: webhook payloads (scrubbed here; those already delivered are
-listed, since the receivers hold them), export files and backup archives (listed: they cannot
-be edited; they expire with ``CRM_EXPORT_TTL`` and ``CRM_BACKUP_KEEP``)."""
+listed, since the receivers hold them), the customer's own data exports (deleted), bulk export
+files and backup archives (listed: they cannot be edited; they expire with ``CRM_EXPORT_TTL``
+and ``CRM_BACKUP_KEEP``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ class WebhookEraser:
         return await WebhookDeliveryRepository(db).scrub_customer(
             subject.customer_id, ERASED_PAYLOAD
         )
+
+
+@dataclass(frozen=True)
+class CustomerDataExportEraser:
+    """The customer's own data exports (``exportCustomerData``): deleted."""
+
+    place: str = "customer data exports"
+
+    async def erase(self, db: MongoDatabase, subject: Subject) -> int:
+        return await ExportFiles(db).delete_of_customer(subject.customer_id)
 
 
 @dataclass(frozen=True)

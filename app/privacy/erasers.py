@@ -26,6 +26,7 @@ from app.jobs.repository import JobRepository
 from app.orders.repository import OrderRepository
 from app.privacy.copies import (
     BackupsCheck,
+    CustomerDataExportEraser,
     DeliveredWebhooksCheck,
     ExportsCheck,
     WebhookEraser,
@@ -303,6 +304,7 @@ def register_builtin() -> None:
         JobEraser(),
         AuditEraser(),
         WebhookEraser(),
+        CustomerDataExportEraser(),
     ):
         register_eraser(eraser)
     for check in (ImportFilesCheck(), DeliveredWebhooksCheck(), ExportsCheck(), BackupsCheck()):

@@ -71,8 +71,6 @@ class ErasureService:
     def __init__(self, db: MongoDatabase) -> None:
         self.db = db
         self.customers = CustomerRepository(db)
-        self.orders = OrderRepository(db)
-        self.tickets = TicketRepository(db)
 
     async def erase(self, customer_id: ObjectId, reason: str | None) -> Document:
         """Erase the customer (or finish an erase that died); ``ALREADY_ERASED`` if done.
@@ -90,7 +88,7 @@ class ErasureService:
             raise InputError.one(
                 "customerId", ErrorCode.ALREADY_ERASED, "This customer was erased already."
             )
-        subject = await self._subject(customer)
+        subject = await subject_of(self.db, customer)
         state = await self._mark(customer, subject, cleaned)
         changes = [(eraser.place, await eraser.erase(self.db, subject)) for eraser in erasers()]
         expiring = [found for c in expiry_checks() if (found := await c.check(self.db, subject))]
@@ -130,17 +128,24 @@ class ErasureService:
         await self.customers.update(customer["_id"], {"erasure": state})
         return state
 
-    async def _subject(self, customer: Document) -> Subject:
-        customer_id = customer["_id"]
-        # Name, email and phone: the values free text and job logs quote. (A company is shared
-        # by other customers, so it is dropped from the record but not hunted elsewhere.)
-        needles = needles_of([customer.get(f) for f in ("name", "email", "phone")])
-        mine = {"customerId": customer_id}
-        tickets = [d["_id"] async for d in self.tickets.collection.find(mine, {"_id": 1})]
-        orders = [d["_id"] async for d in self.orders.collection.find(mine, {"_id": 1})]
-        global_ids = [
-            encode_id(CUSTOMER, customer_id),
-            *(encode_id(TICKET, i) for i in tickets),
-            *(encode_id(ORDER, i) for i in orders),
-        ]
-        return Subject(customer_id, pseudonym_of(customer_id), needles, tickets, orders, global_ids)
+
+async def subject_of(db: MongoDatabase, customer: Document) -> Subject:
+    """What is the customer's: the values to hunt for, their tickets and orders, the IDs audit
+    entries name them by."""
+    customer_id = customer["_id"]
+    # Name, email and phone: the values free text and job logs quote. (A company is shared by
+    # other customers, so it is dropped from the record but not hunted elsewhere.)
+    needles = needles_of([customer.get(f) for f in ("name", "email", "phone")])
+    mine = {"customerId": customer_id}
+    tickets = TicketRepository(db).collection.find(mine, {"_id": 1})
+    orders = OrderRepository(db).collection.find(mine, {"_id": 1})
+    ticket_ids = [d["_id"] async for d in tickets]
+    order_ids = [d["_id"] async for d in orders]
+    global_ids = [
+        encode_id(CUSTOMER, customer_id),
+        *(encode_id(TICKET, i) for i in ticket_ids),
+        *(encode_id(ORDER, i) for i in order_ids),
+    ]
+    return Subject(
+        customer_id, pseudonym_of(customer_id), needles, ticket_ids, order_ids, global_ids
+    )

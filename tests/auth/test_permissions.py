@@ -62,6 +62,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("Mutation", "redeliverWebhook"): ADMIN,
     ("Mutation", "startBackup"): ADMIN,
     ("Mutation", "eraseCustomer"): ADMIN,
+    ("Mutation", "exportCustomerData"): ADMIN,
     **{
         ("Mutation", name): CRM_WRITE
         for name in (

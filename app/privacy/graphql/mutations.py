@@ -1,4 +1,5 @@
-"""``eraseCustomer``: irreversible erasure of a customer's personal data (ADMIN, audited)."""
+"""``eraseCustomer`` (irreversible erasure of a customer's personal data) and
+``exportCustomerData`` (all of it, to download): ADMIN only, audited."""
 
 from __future__ import annotations
 
@@ -11,12 +12,17 @@ from app.graphql.mutations import run_mutation
 from app.graphql.payloads import payload
 from app.graphql.permissions import ADMINS, allow
 from app.graphql.relay import decode_input_id
-from app.privacy.graphql.types import CustomerErasure
+from app.privacy.access import CustomerDataService
+from app.privacy.graphql.types import CustomerDataExport, CustomerErasure
 from app.privacy.service import ErasureService
 
 
 @payload("erasure", CustomerErasure)
 class EraseCustomerPayload: ...
+
+
+@payload("export", CustomerDataExport)
+class ExportCustomerDataPayload: ...
 
 
 @strawberry.type
@@ -39,4 +45,33 @@ class PrivacyMutation:
 
         return await run_mutation(
             info, EraseCustomerPayload, "erasure", action, CustomerErasure.from_document, CUSTOMER
+        )
+
+    @strawberry.mutation(
+        description="Everything the CRM holds about a customer (GDPR Art. 15) as one JSON "
+        "document: record, orders, tickets with messages, survey answers, segments, "
+        "propensity scores, campaigns, tasks, audit entries and webhook deliveries about them. "
+        "Returned as a signed link that expires like an export's; audited (without the link).",
+        extensions=[allow(ADMINS)],
+    )
+    async def export_customer_data(
+        self, info: Info, customer_id: strawberry.ID
+    ) -> ExportCustomerDataPayload:
+        service = info.context.get(CustomerDataService)
+        links: dict[str, str] = {}
+
+        async def action() -> Document:
+            decoded = decode_input_id(customer_id, CUSTOMER, "customerId")
+            written = await service.export(decoded, info.context.settings)
+            links["url"] = written.pop("url")
+            return written
+
+        return await run_mutation(
+            info,
+            ExportCustomerDataPayload,
+            "export",
+            action,
+            lambda document: CustomerDataExport.from_document(document, links["url"]),
+            CUSTOMER,
+            announce=False,
         )

@@ -1,4 +1,4 @@
-"""The result of ``eraseCustomer``."""
+"""The results of ``eraseCustomer`` and ``exportCustomerData``."""
 
 from __future__ import annotations
 
@@ -49,4 +49,31 @@ class CustomerErasure:
                 ExpiryNeeded(place=e["place"], count=e["count"], note=e["note"])
                 for e in document["needsExpiry"]
             ],
+        )
+
+
+@strawberry.type(description="Documents about the customer in one section of their export.")
+class CustomerDataSection:
+    name: str
+    count: int
+
+
+@strawberry.type(description="Everything held about a customer, as one JSON file to download.")
+class CustomerDataExport:
+    customer_id: strawberry.ID
+    bytes: int
+    expires_at: datetime
+    sections: list[CustomerDataSection]
+    url: str = strawberry.field(description="`/exports/<id>?token=...`, valid until expiresAt.")
+
+    @classmethod
+    def from_document(cls, document: Document, url: str) -> CustomerDataExport:
+        return cls(
+            customer_id=encode_id(CUSTOMER, document["_id"]),
+            bytes=document["bytes"],
+            expires_at=document["expiresAt"],
+            sections=[
+                CustomerDataSection(name=s["name"], count=s["count"]) for s in document["sections"]
+            ],
+            url=url,
         )
