@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
 from bson import ObjectId
-from gridfs.asynchronous import AsyncGridFSBucket
+from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridIn
 from gridfs.errors import NoFile
 from pymongo import ASCENDING, IndexModel
 
@@ -31,8 +31,19 @@ class ExportFiles:
         self.bucket = AsyncGridFSBucket(db, bucket_name=BUCKET, chunk_size_bytes=CHUNK)
         self.files = db[self.collection_name]
 
-    def open_upload(self, filename: str, metadata: Document) -> object:
-        return self.bucket.open_upload_stream(filename, metadata=metadata)
+    async def upload[T](
+        self, filename: str, metadata: Document, write: Callable[[AsyncGridIn], Awaitable[T]]
+    ) -> tuple[str, T]:
+        """A new file written by ``write(stream)``: its ID and what ``write`` returned. If
+        ``write`` fails, the chunks written so far are deleted."""
+        stream = self.bucket.open_upload_stream(filename, metadata=metadata)
+        try:
+            result = await write(stream)
+            await stream.close()
+        except BaseException:
+            await stream.abort()
+            raise
+        return str(stream._id), result
 
     async def info(self, file_id: ObjectId) -> Document | None:
         document: Document | None = await self.files.find_one({"_id": file_id})

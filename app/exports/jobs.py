@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gridfs.asynchronous import AsyncGridIn
+
 from app.core.db import Document
 from app.exports.files import ExportFiles
-from app.exports.rows import ENTITIES, encode
+from app.exports.rows import ENTITIES, Entity, encode
 from app.exports.tokens import sign, signing_key
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind
@@ -19,6 +21,33 @@ BATCH = 1_000
 
 def download_url(file_id: str, token: str) -> str:
     return f"/exports/{file_id}?token={token}"
+
+
+async def _write_rows(
+    context: JobContext, entity: Entity, stream: AsyncGridIn, masked: bool
+) -> tuple[int, int]:
+    """Every row of the job's query, a batch at a time: (rows, bytes) written."""
+    file_format = context.params["format"]
+    collection = context.db[entity.collection]
+    query: Document = context.params.get("query") or {}
+    key = entity.key
+    last: Any = None
+    count = documents = size = 0
+    while True:
+        page = query if last is None else {"$and": [query, {key: {"$gt": last}}]}
+        docs = await collection.find(page).sort(key, 1).limit(BATCH).to_list(BATCH)
+        found = await entity.lookups(context.db, docs)
+        rows = [row for doc in docs for row in entity.rows(doc, found, masked)]
+        data = encode(rows, entity.columns, file_format, header=documents == 0)
+        if data:
+            await stream.write(data)
+        size += len(data)
+        count += len(rows)
+        documents += len(docs)
+        if len(docs) < BATCH:
+            return count, size
+        last = docs[-1][key]
+        await context.progress(documents, None, "writing the file")
 
 
 @handles(JobKind.EXPORT)
@@ -35,33 +64,9 @@ async def run_export(context: JobContext) -> Document:
     masked = params.get("role") == "ANALYST"
     name = f"{params['entity'].lower()}.{file_format.lower()}"
     metadata = {"expiresAt": expires, "jobId": context.job["_id"], "format": file_format}
-    upload = files.bucket.open_upload_stream(name, metadata=metadata)
-    collection = context.db[entity.collection]
-    query: Document = params.get("query") or {}
-    key = entity.key
-    last: Any = None
-    count = documents = size = 0
-    try:
-        while True:
-            page = query if last is None else {"$and": [query, {key: {"$gt": last}}]}
-            docs = await collection.find(page).sort(key, 1).limit(BATCH).to_list(BATCH)
-            found = await entity.lookups(context.db, docs)
-            rows = [row for doc in docs for row in entity.rows(doc, found, masked)]
-            data = encode(rows, entity.columns, file_format, header=documents == 0)
-            if data:
-                await upload.write(data)
-            size += len(data)
-            count += len(rows)
-            documents += len(docs)
-            if len(docs) < BATCH:
-                break
-            last = docs[-1][key]
-            await context.progress(documents, None, "writing the file")
-        await upload.close()
-    except BaseException:
-        await upload.abort()
-        raise
-    file_id = str(upload._id)
+    file_id, (count, size) = await files.upload(
+        name, metadata, lambda stream: _write_rows(context, entity, stream, masked)
+    )
     return {
         "entity": params["entity"],
         "format": file_format,

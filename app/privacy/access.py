@@ -11,17 +11,17 @@ exports outright (``CustomerDataExportEraser``): they are ours to delete, unlike
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from bson import Decimal128, ObjectId
+from bson import ObjectId
+from gridfs.asynchronous import AsyncGridIn
 
 from app.core.db import Document, MongoDatabase
 from app.core.errors import ErrorCode, InputError
+from app.core.jsonable import json_scalar
 from app.core.settings import Settings
 from app.customers.models import TYPE_NAME as CUSTOMER
 from app.customers.repository import CustomerRepository
@@ -42,18 +42,10 @@ NOTES = (
 
 
 def _value(value: Any) -> Any:
-    """What ``json`` cannot write itself: IDs as strings, times in ISO 8601 UTC, decimals as
-    strings, bytes in base64."""
-    if isinstance(value, ObjectId):
-        return str(value)
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, Decimal128 | Decimal):
-        return str(value)
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    converted = json_scalar(value)
+    if converted is value:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return converted
 
 
 def dumps(value: Any) -> str:
@@ -64,7 +56,7 @@ def dumps(value: Any) -> str:
 class _Writer:
     """Appends text to an upload, flushed in pieces of about ``FLUSH_BYTES``."""
 
-    upload: Any
+    upload: AsyncGridIn
     pending: list[bytes]
     size: int = 0
     buffered: int = 0
@@ -104,27 +96,25 @@ class CustomerDataService:
         await self.files.sweep(now)
         expires = now + timedelta(seconds=settings.export_ttl)
         metadata = {"expiresAt": expires, "format": "JSON", "customerId": customer_id}
-        upload = self.files.bucket.open_upload_stream(
-            f"customer-{customer_id}.json", metadata=metadata
+        file_id, (counts, size) = await self.files.upload(
+            f"customer-{customer_id}.json",
+            metadata,
+            lambda stream: self._write(stream, subject, now),
         )
-        writer = _Writer(upload, [])
-        try:
-            counts = await self._write(writer, subject, now)
-            await upload.close()
-        except BaseException:
-            await upload.abort()
-            raise
-        file_id = str(upload._id)
         return {
             "_id": customer_id,
             "fileId": file_id,
-            "bytes": writer.size,
+            "bytes": size,
             "expiresAt": expires,
             "sections": [{"name": name, "count": n} for name, n in counts.items()],
             "url": download_url(file_id, sign(key, file_id, expires)),
         }
 
-    async def _write(self, out: _Writer, subject: Subject, now: datetime) -> dict[str, int]:
+    async def _write(
+        self, stream: AsyncGridIn, subject: Subject, now: datetime
+    ) -> tuple[dict[str, int], int]:
+        """The document, section by section: documents per section, and bytes written."""
+        out = _Writer(stream, [])
         header = {
             "format": FORMAT,
             "exportedAt": now,
@@ -143,4 +133,4 @@ class CustomerDataService:
             counts[section.name] = count
         await out.add("}\n")
         await out.flush()
-        return counts
+        return counts, out.size

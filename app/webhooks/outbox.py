@@ -8,16 +8,15 @@ announce themselves by their ``JOB_FINISHED``, not one event per row."""
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from bson import Decimal128, ObjectId
+from bson import ObjectId
 
 from app.core.db import Document, MongoDatabase
+from app.core.jsonable import json_scalar
 from app.graphql.relay import encode_id
 from app.webhooks.models import WebhookDeliveryStatus, WebhookEvent
 from app.webhooks.repository import WebhookDeliveryRepository, WebhookEndpointRepository
@@ -34,16 +33,7 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items() if k not in LEFT_OUT and k != "_id"}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, ObjectId):
-        return str(value)
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, Decimal128 | Decimal):
-        return str(value)
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    return value
+    return json_scalar(value)
 
 
 def changed_fields(before: Document, after: Document) -> list[Document]:
