@@ -1,10 +1,9 @@
-"""The EXPORT job: rows in batches (keyset over the entity's key, bounded memory) into a
-GridFS file."""
+"""The EXPORT job: rows in batches (one cursor in the entity's key order, bounded memory)
+into a GridFS file."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from gridfs.asynchronous import AsyncGridIn
 
@@ -30,12 +29,13 @@ async def _write_rows(
     file_format = context.params["format"]
     collection = context.db[entity.collection]
     query: Document = context.params.get("query") or {}
-    key = entity.key
-    last: Any = None
+    # One cursor, read a batch at a time: a keyset query per batch would make the embedded
+    # store sort the collection again for each one (measured: 100,000 customers at 420
+    # rows/s, against about 1,200/s for 20,000).
+    cursor = collection.find(query).sort(entity.key, 1).batch_size(BATCH)
     count = documents = size = 0
     while True:
-        page = query if last is None else {"$and": [query, {key: {"$gt": last}}]}
-        docs = await collection.find(page).sort(key, 1).limit(BATCH).to_list(BATCH)
+        docs = await cursor.to_list(BATCH)
         found = await entity.lookups(context.db, docs)
         rows = [row for doc in docs for row in entity.rows(doc, found, masked)]
         data = encode(rows, entity.columns, file_format, header=documents == 0)
@@ -46,7 +46,6 @@ async def _write_rows(
         documents += len(docs)
         if len(docs) < BATCH:
             return count, size
-        last = docs[-1][key]
         await context.progress(documents, None, "writing the file")
 
 
