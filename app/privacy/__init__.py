@@ -1,4 +1,5 @@
-"""Privacy requests: erasing a customer (GDPR Art. 17).
+"""Privacy requests: a customer's data (GDPR Art. 15, ``app.privacy.access``, section by
+section from ``app.privacy.holdings``) and erasing a customer (GDPR Art. 17).
 
 Where a customer's personal data lives, and what an erase does there (``app.privacy.erasers``
 holds one eraser per place; other domains register theirs with ``app.privacy.registry``):
