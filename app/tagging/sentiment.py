@@ -4,7 +4,9 @@
 happy", "不满意" is a lexicon term but "不 好" is negated), intensifiers and dampeners ("very",
 "非常", "a bit"), contrast (what follows "but"/"但是" counts more than what precedes it),
 complaint phrases ("still not", "want my money back", "还没收到"), emoji and exclamation marks.
-``baseline_score`` is the lexicon alone: the sum of word valences, for comparison.
+``analyse`` feeds those scores, with hashed n-grams, to the learned model of
+``sentiment_model`` (issue 17); ``rules`` is the rules alone. ``baseline`` is the lexicon
+alone: the sum of word valences, for comparison.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.tagging.lexicon import MAX_PHRASE_TOKENS, Lexicon, lexicon
+from app.tagging.sentiment_model import LABELS, shipped
 from app.tagging.text import normalise
 
 NEGATION_SCALE = -0.74
@@ -42,7 +45,7 @@ class SentimentResult:
 Analyser = Callable[[str], SentimentResult]
 
 
-def _squash(total: float) -> float:
+def squash(total: float) -> float:
     return total / math.sqrt(total * total + NORMALISER)
 
 
@@ -63,16 +66,37 @@ def classify(score: float, evidence: int) -> SentimentResult:
     return SentimentResult(label, round(score, 4), round(min(max(confidence, 0.34), 0.99), 4))
 
 
-def analyse(text: str) -> SentimentResult:
+def analyse(text: str, language: str | None = None) -> SentimentResult:
+    """The learned model's verdict (``sentiment_model``), or the rules' when none ships."""
+    model = shipped()
+    if model is None:
+        return rules(text)
+    p = model.probabilities(text, language, *lexicon_scores(text))
+    best = int(p.argmax())
+    score = float(p[2] - p[0])
+    return SentimentResult(Sentiment(LABELS[best]), round(score, 4), round(float(p[best]), 4))
+
+
+def lexicon_scores(text: str) -> tuple[float, float]:
+    """(rules score, lexicon-only score), both squashed to [-1, 1]: the model's dense inputs."""
+    lex = lexicon()
+    normal = normalise(text)
+    total, _ = score_tokens(normal, lex)
+    base = sum(lex.words[t] for t in lex.tokens(normal) if t in lex.words)
+    return squash(total), squash(base)
+
+
+def rules(text: str) -> SentimentResult:
+    """The lexicon with negation, degree and contrast rules (the model before issue 17)."""
     total, evidence = score_tokens(normalise(text), lexicon())
-    return classify(_squash(total), evidence)
+    return classify(squash(total), evidence)
 
 
 def baseline(text: str) -> SentimentResult:
     """Lexicon only: every word's valence added up, nothing else."""
     lex = lexicon()
     values = [lex.words[t] for t in lex.tokens(normalise(text)) if t in lex.words]
-    return classify(_squash(sum(values)), len(values))
+    return classify(squash(sum(values)), len(values))
 
 
 def score_tokens(text: str, lex: Lexicon) -> tuple[float, int]:

@@ -1,0 +1,174 @@
+"""The learned sentiment model: hashed word and character n-grams plus the lexicon's scores,
+one multinomial logistic regression per language (``en``, ``zh``).
+
+Features need no vocabulary: every n-gram is hashed (CRC-32) into ``BUCKETS`` columns, so the
+model is a few arrays, stored as ``data/sentiment_model.npz`` (no pickle) and applied with numpy
+alone (the API never imports scikit-learn). English reads word uni- and bigrams and character
+3-grams inside words (typos); Chinese reads character 1-3-grams. N-grams after the last contrast
+word (but/however, 但是/不过/可是/就是) are counted a second time under their own prefix, so the
+model can learn that the clause after a contrast carries the verdict. Dense columns: the rules'
+score (negation, degree, contrast; see ``sentiment.score_tokens``), the lexicon-only score, a
+question mark, exclamation marks. ``scripts/train/tagging_sentiment.py`` fits it.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from app.tagging.text import CJK, TOKEN, is_cjk, model_text
+
+BUCKETS = 1 << 18
+LABELS = ("NEGATIVE", "NEUTRAL", "POSITIVE")
+FORMAT = 1
+PATH = Path(__file__).parent / "data" / "sentiment_model.npz"
+CONTRASTS_EN = frozenset({"but", "however", "although", "though", "yet"})
+SENTENCE_MARKS = frozenset("!?.;,")
+CONTRASTS_ZH = ("但是", "不过", "可是", "就是", "然而", "只是", "但")
+DENSE = 5
+
+
+def _hash(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8")) & (BUCKETS - 1)
+
+
+NEGATORS_EN = frozenset({"not", "no", "never", "nothing", "nobody", "without", "hardly"})
+NEGATORS_ZH = ("不", "没", "别", "无", "未")
+NEGATION_SPAN = 3  # words (English) or characters (Chinese) after a negator
+
+
+def _grams_en(tokens: list[str]) -> list[str]:
+    words = [t for t in tokens if not is_cjk(t)]
+    out = [f"w{w}" for w in words]
+    negated = -1
+    for k, w in enumerate(words):
+        if w in NEGATORS_EN or w.endswith("n't"):
+            negated = k
+        elif w in SENTENCE_MARKS:
+            negated = -1
+        elif negated >= 0 and k - negated <= NEGATION_SPAN:
+            out.append(f"n{w}")  # "not happy": happy under negation
+    out += [f"b{a} {b}" for a, b in itertools.pairwise(words)]
+    for w in words:
+        if len(w) > 3:
+            padded = f"<{w}>"
+            out += [f"c{padded[k : k + 3]}" for k in range(len(padded) - 2)]
+    return out
+
+
+def _grams_zh(text: str) -> list[str]:
+    out: list[str] = []
+    for run in TOKEN.findall(text):
+        if not is_cjk(run):
+            out.append(f"w{run}")
+            continue
+        for size in (1, 2, 3):
+            out += [f"z{run[k : k + size]}" for k in range(len(run) - size + 1)]
+        for k, char in enumerate(run):
+            if char in NEGATORS_ZH:  # 不太干净: 干净 under negation
+                span = run[k + 1 : k + 1 + NEGATION_SPAN]
+                out += [f"n{span[j : j + 2]}" for j in range(len(span) - 1)]
+    return out
+
+
+def _split_contrast(text: str, language: str) -> str:
+    """The part of normalised ``text`` after its last contrast word ('' when none)."""
+    if language == "zh":
+        at = max(
+            (text.rfind(word) + len(word) for word in CONTRASTS_ZH if word in text), default=-1
+        )
+        return text[at:] if at > 0 else ""
+    tokens = TOKEN.findall(text)
+    last = max((i for i, t in enumerate(tokens) if t in CONTRASTS_EN), default=-1)
+    return " ".join(tokens[last + 1 :]) if last >= 0 else ""
+
+
+def grams(text: str, language: str) -> list[str]:
+    normal = model_text(text)
+    read = _grams_zh if language == "zh" else (lambda t: _grams_en(TOKEN.findall(t)))
+    after = _split_contrast(normal, language)
+    return read(normal) + ([f"A{g}" for g in read(after)] if after else [])
+
+
+def dense(text: str, rules: float, base: float) -> np.ndarray:
+    """The dense columns; ``rules`` and ``base`` are the squashed rules and lexicon scores."""
+    normal = model_text(text)
+    return np.array(
+        [
+            rules,
+            base,
+            float("?" in normal),
+            min(normal.count("!"), 3) / 3,
+            math.log1p(len(normal)) / 6,
+        ],
+        dtype=np.float64,
+    )
+
+
+def columns(text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
+    """(hashed columns, values): binary n-gram counts, L2-normalised."""
+    index = np.unique(np.fromiter((_hash(g) for g in grams(text, language)), dtype=np.int64))
+    values = np.full(len(index), 1.0 / math.sqrt(len(index)) if len(index) else 0.0)
+    return index, values
+
+
+def language_of(text: str) -> str:
+    return "zh" if len(CJK.findall(text)) >= 2 else "en"
+
+
+@dataclass
+class SentimentModel:
+    version: str
+    weights: dict[str, np.ndarray]  # language -> (labels x BUCKETS)
+    dense_weights: dict[str, np.ndarray]  # language -> (labels x DENSE)
+    intercepts: dict[str, np.ndarray]  # language -> (labels,)
+
+    def probabilities(
+        self, text: str, language: str | None, rules: float, base: float
+    ) -> np.ndarray:
+        lang = language if language in self.weights else language_of(text)
+        index, values = columns(text, lang)
+        scores = self.weights[lang][:, index] @ values
+        scores = scores + self.dense_weights[lang] @ dense(text, rules, base)
+        scores = scores + self.intercepts[lang]
+        exp = np.exp(scores - scores.max())
+        return np.asarray(exp / exp.sum())
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        header = {"format": FORMAT, "version": self.version, "languages": list(self.weights)}
+        arrays = {"header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)}
+        for lang in self.weights:
+            arrays[f"{lang}_w"] = self.weights[lang].astype(np.float32)
+            arrays[f"{lang}_d"] = self.dense_weights[lang]
+            arrays[f"{lang}_b"] = self.intercepts[lang]
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SentimentModel:
+        arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        header = json.loads(arrays["header"].tobytes())
+        if header["format"] != FORMAT:
+            raise ValueError(f"unknown sentiment model format {header['format']}")
+        langs = header["languages"]
+        return cls(
+            header["version"],
+            {lang: arrays[f"{lang}_w"] for lang in langs},
+            {lang: arrays[f"{lang}_d"] for lang in langs},
+            {lang: arrays[f"{lang}_b"] for lang in langs},
+        )
+
+
+@cache
+def shipped() -> SentimentModel | None:
+    """The model in ``data/`` (None before one was trained)."""
+    return SentimentModel.from_bytes(PATH.read_bytes()) if PATH.exists() else None
