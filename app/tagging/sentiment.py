@@ -12,7 +12,7 @@ alone: the sum of word valences, for comparison.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -68,21 +68,33 @@ def classify(score: float, evidence: int) -> SentimentResult:
 
 def analyse(text: str, language: str | None = None) -> SentimentResult:
     """The learned model's verdict (``sentiment_model``), or the rules' when none ships."""
+    return analyse_many([text], [language])[0]
+
+
+def analyse_many(
+    texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> list[SentimentResult]:
+    """``analyse`` for a batch (one gather and matrix product per language)."""
     model = shipped()
     if model is None:
-        return rules(text)
-    p = model.probabilities(text, language, *lexicon_scores(text))
-    best = int(p.argmax())
-    score = float(p[2] - p[0])
-    return SentimentResult(Sentiment(LABELS[best]), round(score, 4), round(float(p[best]), 4))
+        return [rules(text) for text in texts]
+    langs = list(languages) if languages is not None else [None] * len(texts)
+    probabilities = model.probabilities_many(texts, langs, [lexicon_scores(t) for t in texts])
+    out = []
+    for p in probabilities:
+        best = int(p.argmax())
+        label, score = Sentiment(LABELS[best]), round(float(p[2] - p[0]), 4)
+        out.append(SentimentResult(label, score, round(float(p[best]), 4)))
+    return out
 
 
 def lexicon_scores(text: str) -> tuple[float, float]:
     """(rules score, lexicon-only score), both squashed to [-1, 1]: the model's dense inputs."""
     lex = lexicon()
     normal = normalise(text)
-    total, _ = score_tokens(normal, lex)
-    base = sum(lex.words[t] for t in lex.tokens(normal) if t in lex.words)
+    tokens = lex.tokens(normal)
+    total, _ = score_tokens(normal, lex, tokens)
+    base = sum(lex.words[t] for t in tokens if t in lex.words)
     return squash(total), squash(base)
 
 
@@ -99,9 +111,10 @@ def baseline(text: str) -> SentimentResult:
     return classify(squash(sum(values)), len(values))
 
 
-def score_tokens(text: str, lex: Lexicon) -> tuple[float, int]:
-    """The raw valence sum of normalised ``text`` and how many cues made it up."""
-    tokens = lex.tokens(text)
+def score_tokens(text: str, lex: Lexicon, tokens: list[str] | None = None) -> tuple[float, int]:
+    """The raw valence sum of normalised ``text`` (its ``tokens`` when already known) and how
+    many cues made it up."""
+    tokens = lex.tokens(text) if tokens is None else tokens
     valences = _valences(tokens, lex)
     contrast = max((i for i, t in enumerate(tokens) if t in lex.contrasts), default=-1)
     total, evidence = 0.0, 0

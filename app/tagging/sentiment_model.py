@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -115,7 +116,8 @@ def dense(text: str, rules: float, base: float) -> np.ndarray:
 
 def columns(text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
     """(hashed columns, values): binary n-gram counts, L2-normalised."""
-    index = np.unique(np.fromiter((_hash(g) for g in grams(text, language)), dtype=np.int64))
+    crc, mask = zlib.crc32, BUCKETS - 1  # _hash, inlined: this is the hot loop
+    index = np.array(list({crc(g.encode()) & mask for g in grams(text, language)}), np.int64)
     values = np.full(len(index), 1.0 / math.sqrt(len(index)) if len(index) else 0.0)
     return index, values
 
@@ -131,16 +133,43 @@ class SentimentModel:
     dense_weights: dict[str, np.ndarray]  # language -> (labels x DENSE)
     intercepts: dict[str, np.ndarray]  # language -> (labels,)
 
+    def __post_init__(self) -> None:
+        # (BUCKETS x labels): one text's n-grams gather contiguous rows.
+        self.rows = {lang: np.ascontiguousarray(w.T) for lang, w in self.weights.items()}
+
     def probabilities(
         self, text: str, language: str | None, rules: float, base: float
     ) -> np.ndarray:
-        lang = language if language in self.weights else language_of(text)
-        index, values = columns(text, lang)
-        scores = self.weights[lang][:, index] @ values
-        scores = scores + self.dense_weights[lang] @ dense(text, rules, base)
-        scores = scores + self.intercepts[lang]
-        exp = np.exp(scores - scores.max())
-        return np.asarray(exp / exp.sum())
+        return np.asarray(self.probabilities_many([text], [language], [(rules, base)])[0])
+
+    def probabilities_many(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None],
+        scores: Sequence[tuple[float, float]],
+    ) -> np.ndarray:
+        """(texts x labels) probabilities; ``scores``: each text's (rules, lexicon) scores."""
+        out = np.zeros((len(texts), len(LABELS)))
+        langs = [
+            lang if lang in self.weights else language_of(text)
+            for text, lang in zip(texts, languages, strict=True)
+        ]
+        for lang in set(langs):
+            which = [i for i, other in enumerate(langs) if other == lang]
+            indexes = [columns(texts[i], lang)[0] for i in which]
+            sizes = np.array([len(index) for index in indexes])
+            gathered = self.rows[lang][np.concatenate([*indexes, np.zeros(0, np.int64)])]
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            sums = np.zeros((len(which), len(LABELS)))
+            filled = sizes > 0
+            if filled.any():
+                sums[filled] = np.add.reduceat(gathered, starts[filled], axis=0)
+            logits = sums / np.sqrt(np.maximum(sizes, 1))[:, None]
+            features = np.vstack([dense(texts[i], *scores[i]) for i in which])
+            logits += features @ self.dense_weights[lang].T + self.intercepts[lang]
+            out[which] = logits
+        exp = np.exp(out - out.max(axis=1, keepdims=True))
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
