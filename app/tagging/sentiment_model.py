@@ -92,6 +92,103 @@ def _split_contrast(text: str, language: str) -> str:
     return " ".join(tokens[last + 1 :]) if last >= 0 else ""
 
 
+class _Memo(dict[str, int]):
+    """n-gram → column for one gram family (``prefix``); cleared when it holds ``LIMIT``."""
+
+    LIMIT = 200_000
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[key] = _hash(self.prefix + key)
+        return value
+
+
+class _WordMemo(dict[str, tuple[int, ...] | None]):
+    """An English token → the columns of its unigram and character 3-grams (None for a run of
+    Chinese characters, which the English reader skips), for one prefix ('' or 'A')."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, word: str) -> tuple[int, ...] | None:
+        if len(self) >= _Memo.LIMIT:
+            self.clear()
+        value: tuple[int, ...] | None = None
+        if not is_cjk(word):
+            found = [_hash(f"{self.prefix}w{word}")]
+            if len(word) > 3:
+                padded = f"<{word}>"
+                found += [_hash(f"{self.prefix}c{padded[k : k + 3]}") for k in range(len(word))]
+            value = tuple(found)
+        self[word] = value
+        return value
+
+
+_MEMOS = {p + family: _Memo(p + family) for p in ("", "A") for family in "wzbn"}
+_WORDS = {p: _WordMemo(p) for p in ("", "A")}
+
+
+def _buckets_en(tokens: list[str], prefix: str, out: set[int]) -> None:
+    """The columns of ``_grams_en(tokens)`` under ``prefix``, added to ``out``."""
+    memo = _WORDS[prefix]
+    words = []
+    for token in tokens:
+        if (columns := memo[token]) is not None:
+            words.append(token)
+            out.update(columns)
+    negations, bigrams = _MEMOS[prefix + "n"], _MEMOS[prefix + "b"]
+    negated = -1
+    for k, w in enumerate(words):
+        if w in NEGATORS_EN or w.endswith("n't"):
+            negated = k
+        elif w in SENTENCE_MARKS:
+            negated = -1
+        elif negated >= 0 and k - negated <= NEGATION_SPAN:
+            out.add(negations[w])
+    out.update([bigrams[f"{a} {b}"] for a, b in itertools.pairwise(words)])
+
+
+def _buckets_zh(text: str, prefix: str, out: set[int]) -> None:
+    """The columns of ``_grams_zh(text)`` under ``prefix``, added to ``out``."""
+    words, chars, negations = (_MEMOS[prefix + f] for f in "wzn")
+    for run in TOKEN.findall(text):
+        if not is_cjk(run):
+            out.add(words[run])
+            continue
+        size = len(run)
+        out.update([chars[c] for c in run])
+        out.update([chars[run[k : k + 2]] for k in range(size - 1)])
+        out.update([chars[run[k : k + 3]] for k in range(size - 2)])
+        for k, char in enumerate(run):
+            if char in NEGATORS_ZH:
+                span = run[k + 1 : k + 1 + NEGATION_SPAN]
+                out.update([negations[span[j : j + 2]] for j in range(len(span) - 1)])
+
+
+def buckets(normal: str, language: str) -> set[int]:
+    """The columns of ``grams`` for ``normal`` (``model_text`` already applied), computed with
+    memoised hashes per word (English) and per character n-gram (Chinese): the hot path."""
+    out: set[int] = set()
+    if language == "zh":
+        _buckets_zh(normal, "", out)
+        after = _split_contrast(normal, language)
+        if after:
+            _buckets_zh(after, "A", out)
+        return out
+    tokens = TOKEN.findall(normal)
+    _buckets_en(tokens, "", out)
+    last = max((i for i, t in enumerate(tokens) if t in CONTRASTS_EN), default=-1)
+    if last >= 0 and last + 1 < len(tokens):
+        _buckets_en(tokens[last + 1 :], "A", out)
+    return out
+
+
 def grams(text: str, language: str) -> list[str]:
     normal = model_text(text)
     read = _grams_zh if language == "zh" else (lambda t: _grams_en(TOKEN.findall(t)))
@@ -101,23 +198,22 @@ def grams(text: str, language: str) -> list[str]:
 
 def dense(text: str, rules: float, base: float) -> np.ndarray:
     """The dense columns; ``rules`` and ``base`` are the squashed rules and lexicon scores."""
-    normal = model_text(text)
-    return np.array(
-        [
-            rules,
-            base,
-            float("?" in normal),
-            min(normal.count("!"), 3) / 3,
-            math.log1p(len(normal)) / 6,
-        ],
-        dtype=np.float64,
+    return np.array(_dense_row(model_text(text), rules, base), dtype=np.float64)
+
+
+def _dense_row(normal: str, rules: float, base: float) -> tuple[float, ...]:
+    return (
+        rules,
+        base,
+        float("?" in normal),
+        min(normal.count("!"), 3) / 3,
+        math.log1p(len(normal)) / 6,
     )
 
 
 def columns(text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
     """(hashed columns, values): binary n-gram counts, L2-normalised."""
-    crc, mask = zlib.crc32, BUCKETS - 1  # _hash, inlined: this is the hot loop
-    index = np.array(list({crc(g.encode()) & mask for g in grams(text, language)}), np.int64)
+    index = np.fromiter(buckets(model_text(text), language), np.int64)
     values = np.full(len(index), 1.0 / math.sqrt(len(index)) if len(index) else 0.0)
     return index, values
 
@@ -156,7 +252,8 @@ class SentimentModel:
         ]
         for lang in set(langs):
             which = [i for i, other in enumerate(langs) if other == lang]
-            indexes = [columns(texts[i], lang)[0] for i in which]
+            normals = [model_text(texts[i]) for i in which]
+            indexes = [np.fromiter(buckets(normal, lang), np.int64) for normal in normals]
             sizes = np.array([len(index) for index in indexes])
             gathered = self.rows[lang][np.concatenate([*indexes, np.zeros(0, np.int64)])]
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -165,7 +262,10 @@ class SentimentModel:
             if filled.any():
                 sums[filled] = np.add.reduceat(gathered, starts[filled], axis=0)
             logits = sums / np.sqrt(np.maximum(sizes, 1))[:, None]
-            features = np.vstack([dense(texts[i], *scores[i]) for i in which])
+            dense_rows = [
+                _dense_row(normal, *scores[i]) for normal, i in zip(normals, which, strict=True)
+            ]
+            features = np.array(dense_rows, dtype=np.float64)
             logits += features @ self.dense_weights[lang].T + self.intercepts[lang]
             out[which] = logits
         exp = np.exp(out - out.max(axis=1, keepdims=True))
