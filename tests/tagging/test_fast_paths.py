@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.tagging import sentiment_model as sm
-from app.tagging.seed import read_examples
-from app.tagging.text import model_text
+from app.tagging.rules import BASE_CONFIDENCE, MAX_CONFIDENCE, STEP, WORD, KeywordRules, _forms
+from app.tagging.seed import default_keywords, read_examples
+from app.tagging.text import model_text, normalise
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tagging"
 EDGES = [
@@ -26,6 +27,7 @@ EDGES = [
 def texts() -> list[str]:
     rows = read_examples(DATA / "sentiment_en.jsonl")[:300]
     rows += read_examples(DATA / "sentiment_zh.jsonl")[:300]
+    rows += read_examples(DATA / "en.jsonl") + read_examples(DATA / "zh.jsonl")
     return [str(row["text"]) for row in rows] + EDGES
 
 
@@ -42,3 +44,33 @@ def test_a_full_memo_starts_again() -> None:
     memo.update({str(k): 0 for k in range(sm._Memo.LIMIT)})
     assert memo["好"] == sm._hash("z好")
     assert len(memo) == 1
+
+
+def plain_match(rules: KeywordRules, text: str) -> dict[str, int]:
+    """``KeywordRules.match`` without its shortcuts: every span, every Chinese phrase."""
+    normal = normalise(text)
+    hits: dict[str, set[object]] = {}
+    tokens = WORD.findall(normal)
+    for i in range(len(tokens)):
+        for size in range(1, min(rules.longest, len(tokens) - i) + 1):
+            head = tuple(tokens[i : i + size - 1])
+            for form in _forms(tokens[i + size - 1]):
+                for name in rules.phrases.get((*head, form), ()):
+                    hits.setdefault(name, set()).add((*head, form))
+    for phrase, name in rules.chinese:
+        if phrase in normal:
+            hits.setdefault(name, set()).add(phrase)
+    return {name: len(found) for name, found in hits.items()}
+
+
+def test_the_keyword_rules_match_what_every_span_matches() -> None:
+    rules = KeywordRules(default_keywords())
+    matched = 0
+    for text in texts():
+        expected = plain_match(rules, text)
+        assert {hit.name: hit.confidence for hit in rules.match(text)} == {
+            name: round(min(BASE_CONFIDENCE + STEP * count, MAX_CONFIDENCE), 4)
+            for name, count in expected.items()
+        }, text
+        matched += bool(expected)
+    assert matched > 500
