@@ -148,11 +148,12 @@ def _valences(tokens: list[str], lex: Lexicon) -> list[tuple[int, float]]:
 
 
 def _cue(tokens: list[str], i: int, lex: Lexicon) -> tuple[float | None, int]:
-    for width in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
-        phrase = tuple(tokens[i : i + width])
-        if phrase in lex.phrases:
-            return lex.phrases[phrase], width
     token = tokens[i]
+    if token in lex.phrase_starts:
+        for width in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
+            phrase = tuple(tokens[i : i + width])
+            if phrase in lex.phrases:
+                return lex.phrases[phrase], width
     if token in lex.boosters and i + 1 < len(tokens) and _is_cue(tokens[i + 1], lex):
         return None, 1  # "好慢": the booster reading wins when a sentiment word follows
     value = lex.words.get(token)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from app.tagging import sentiment_model as sm
+from app.tagging.lexicon import lexicon
 from app.tagging.rules import BASE_CONFIDENCE, MAX_CONFIDENCE, STEP, WORD, KeywordRules, _forms
 from app.tagging.seed import default_keywords, read_examples
-from app.tagging.text import model_text, normalise
+from app.tagging.text import CACHED_LENGTH, TOKEN, is_cjk, model_text, normalise
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tagging"
 EDGES = [
@@ -74,3 +75,28 @@ def test_the_keyword_rules_match_what_every_span_matches() -> None:
         }, text
         matched += bool(expected)
     assert matched > 500
+
+
+def plain_segment(run: str) -> list[str]:
+    """Forward maximum matching trying every length up to the longest term."""
+    lex, out, i = lexicon(), [], 0
+    while i < len(run):
+        for size in range(min(lex.longest_chinese, len(run) - i), 0, -1):
+            if size == 1 or run[i : i + size] in lex.chinese_terms:
+                out.append(run[i : i + size])
+                i += size
+                break
+    return out
+
+
+def test_the_segmenter_is_forward_maximum_matching() -> None:
+    runs = [t for text in texts() for t in TOKEN.findall(normalise(text)) if is_cjk(t)]
+    assert len(runs) > 300
+    for run in runs:
+        assert lexicon()._segment(run) == plain_segment(run), run
+
+
+def test_long_texts_are_normalised_without_the_cache() -> None:
+    text = "Ｒｅｆｕｎｄ 1234 " * (CACHED_LENGTH // 5)
+    assert normalise(text) == "refund 1234 " * (CACHED_LENGTH // 5)
+    assert model_text(text) == "refund 0 " * (CACHED_LENGTH // 5)
