@@ -17,19 +17,21 @@ class Lexicon:
     words: dict[str, float] = field(default_factory=dict)
     cues: dict[str, float] = field(default_factory=dict)
     phrases: dict[tuple[str, ...], float] = field(default_factory=dict)
+    phrase_starts: set[str] = field(default_factory=set)  # the first tokens of ``phrases``
     negators: set[str] = field(default_factory=set)
     boosters: dict[str, float] = field(default_factory=dict)
     contrasts: set[str] = field(default_factory=set)
     emoji: dict[str, float] = field(default_factory=dict)
     chinese_terms: set[str] = field(default_factory=set)
     longest_chinese: int = 1
+    # The lengths of the Chinese terms beginning with each character, longest first.
+    chinese_sizes: dict[str, list[int]] = field(default_factory=dict)
 
     def tokens(self, text: str) -> list[str]:
         """Latin words, Chinese lexicon terms (longest match first, else single characters)
         and sentence marks, from normalised ``text``."""
         out: list[str] = []
-        for match in TOKEN.finditer(text):
-            token = match.group()
+        for token in TOKEN.findall(text):
             if is_cjk(token):
                 out.extend(self._segment(token))
             else:
@@ -37,15 +39,17 @@ class Lexicon:
         return out
 
     def _segment(self, run: str) -> list[str]:
-        """Forward maximum matching against the Chinese terms of the lexicon."""
-        out, i = [], 0
+        """Forward maximum matching against the Chinese terms of the lexicon (only the lengths
+        of the terms that begin with the character at hand are tried)."""
+        out, i, sizes = [], 0, self.chinese_sizes
         while i < len(run):
-            for size in range(min(self.longest_chinese, len(run) - i), 0, -1):
-                piece = run[i : i + size]
-                if size == 1 or piece in self.chinese_terms:
-                    out.append(piece)
-                    i += size
+            width = 1
+            for size in sizes.get(run[i], ()):
+                if size <= len(run) - i and run[i : i + size] in self.chinese_terms:
+                    width = size
                     break
+            out.append(run[i : i + width])
+            i += width
         return out
 
 
@@ -60,10 +64,15 @@ def lexicon() -> Lexicon:
         if language == "zh":
             result.chinese_terms.add(term)
             result.longest_chinese = max(result.longest_chinese, len(term))
+            if term:
+                sizes = result.chinese_sizes.setdefault(term[0], [])
+                sizes[:] = sorted({*sizes, len(term)}, reverse=True)
         if kind == "word":
             result.words[term] = number
         elif kind == "phrase" and language == "en":
-            result.phrases[tuple(TOKEN.findall(term))] = number
+            words = tuple(TOKEN.findall(term))
+            result.phrases[words] = number
+            result.phrase_starts.update(words[:1])
         elif kind in ("phrase", "cue"):
             # Complaint phrases and cues: ours only, not the lexicon-only baseline. A Chinese
             # phrase is one segmented term.

@@ -12,6 +12,7 @@ from app.tagging.text import CJK, normalise
 BASE_CONFIDENCE, STEP, MAX_CONFIDENCE = 0.5, 0.12, 0.9
 WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 SUFFIXES = ("s", "es", "ed", "d", "ing")
+FORMS_LIMIT = 100_000  # tokens whose forms are remembered
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,37 @@ class KeywordRules:
             if found:
                 self.names.append(name)
         self.longest = max((len(p) for p in self.phrases), default=0)
+        # Every proper beginning of a Latin phrase, so a scan stops at the first token that
+        # starts none; Chinese phrases by their first character, so only those run whose first
+        # character is in the text; and each token's forms, worked out once.
+        self.heads = {words[:k] for words in self.phrases for k in range(1, len(words))}
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for phrase, name in self.chinese:
+            self.by_first.setdefault(phrase[0], []).append((phrase, name))
+        self.forms: dict[str, list[str]] = {}
 
     def match(self, text: str) -> list[RuleTag]:
         normal = normalise(text)
         hits: dict[str, set[object]] = {}
-        tokens = WORD.findall(normal)
+        tokens = WORD.findall(normal) if self.phrases else []
+        forms = self.forms
+        if len(forms) > FORMS_LIMIT:
+            forms.clear()
         for i in range(len(tokens)):
             for size in range(1, min(self.longest, len(tokens) - i) + 1):
                 head = tuple(tokens[i : i + size - 1])
-                for form in _forms(tokens[i + size - 1]):
+                if size > 1 and head not in self.heads:
+                    break  # no phrase starts so; none starts with anything longer either
+                last = tokens[i + size - 1]
+                if (variants := forms.get(last)) is None:
+                    variants = forms[last] = _forms(last)
+                for form in variants:
                     for name in self.phrases.get((*head, form), ()):
                         hits.setdefault(name, set()).add((*head, form))
-        for phrase, name in self.chinese:
-            if phrase in normal:
-                hits.setdefault(name, set()).add(phrase)
+        for first in self.by_first.keys() & set(normal):
+            for phrase, name in self.by_first[first]:
+                if phrase in normal:
+                    hits.setdefault(name, set()).add(phrase)
         return [
             RuleTag(name, round(min(BASE_CONFIDENCE + STEP * len(found), MAX_CONFIDENCE), 4))
             for name in self.names

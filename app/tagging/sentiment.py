@@ -4,17 +4,20 @@
 happy", "不满意" is a lexicon term but "不 好" is negated), intensifiers and dampeners ("very",
 "非常", "a bit"), contrast (what follows "but"/"但是" counts more than what precedes it),
 complaint phrases ("still not", "want my money back", "还没收到"), emoji and exclamation marks.
-``baseline_score`` is the lexicon alone: the sum of word valences, for comparison.
+``analyse`` feeds those scores, with hashed n-grams, to the learned model of
+``sentiment_model`` (issue 17); ``rules`` is the rules alone. ``baseline`` is the lexicon
+alone: the sum of word valences, for comparison.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from app.tagging.lexicon import MAX_PHRASE_TOKENS, Lexicon, lexicon
+from app.tagging.sentiment_model import LABELS, shipped
 from app.tagging.text import normalise
 
 NEGATION_SCALE = -0.74
@@ -42,7 +45,7 @@ class SentimentResult:
 Analyser = Callable[[str], SentimentResult]
 
 
-def _squash(total: float) -> float:
+def squash(total: float) -> float:
     return total / math.sqrt(total * total + NORMALISER)
 
 
@@ -63,21 +66,55 @@ def classify(score: float, evidence: int) -> SentimentResult:
     return SentimentResult(label, round(score, 4), round(min(max(confidence, 0.34), 0.99), 4))
 
 
-def analyse(text: str) -> SentimentResult:
+def analyse(text: str, language: str | None = None) -> SentimentResult:
+    """The learned model's verdict (``sentiment_model``), or the rules' when none ships."""
+    return analyse_many([text], [language])[0]
+
+
+def analyse_many(
+    texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> list[SentimentResult]:
+    """``analyse`` for a batch (one gather and matrix product per language)."""
+    model = shipped()
+    if model is None:
+        return [rules(text) for text in texts]
+    langs = list(languages) if languages is not None else [None] * len(texts)
+    probabilities = model.probabilities_many(texts, langs, [lexicon_scores(t) for t in texts])
+    out = []
+    for p in probabilities:
+        best = int(p.argmax())
+        label, score = Sentiment(LABELS[best]), round(float(p[2] - p[0]), 4)
+        out.append(SentimentResult(label, score, round(float(p[best]), 4)))
+    return out
+
+
+def lexicon_scores(text: str) -> tuple[float, float]:
+    """(rules score, lexicon-only score), both squashed to [-1, 1]: the model's dense inputs."""
+    lex = lexicon()
+    normal = normalise(text)
+    tokens = lex.tokens(normal)
+    total, _ = score_tokens(normal, lex, tokens)
+    base = sum(lex.words[t] for t in tokens if t in lex.words)
+    return squash(total), squash(base)
+
+
+def rules(text: str) -> SentimentResult:
+    """The lexicon with negation, degree and contrast rules (the model before issue 17)."""
     total, evidence = score_tokens(normalise(text), lexicon())
-    return classify(_squash(total), evidence)
+    return classify(squash(total), evidence)
 
 
 def baseline(text: str) -> SentimentResult:
     """Lexicon only: every word's valence added up, nothing else."""
     lex = lexicon()
     values = [lex.words[t] for t in lex.tokens(normalise(text)) if t in lex.words]
-    return classify(_squash(sum(values)), len(values))
+    return classify(squash(sum(values)), len(values))
 
 
-def score_tokens(text: str, lex: Lexicon) -> tuple[float, int]:
-    """The raw valence sum of normalised ``text`` and how many cues made it up."""
-    tokens = lex.tokens(text)
+def score_tokens(text: str, lex: Lexicon, tokens: list[str] | None = None) -> tuple[float, int]:
+    """The raw valence sum of normalised ``text`` (its ``tokens`` when already known) and how
+    many cues made it up."""
+    tokens = lex.tokens(text) if tokens is None else tokens
     valences = _valences(tokens, lex)
     contrast = max((i for i, t in enumerate(tokens) if t in lex.contrasts), default=-1)
     total, evidence = 0.0, 0
@@ -111,11 +148,12 @@ def _valences(tokens: list[str], lex: Lexicon) -> list[tuple[int, float]]:
 
 
 def _cue(tokens: list[str], i: int, lex: Lexicon) -> tuple[float | None, int]:
-    for width in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
-        phrase = tuple(tokens[i : i + width])
-        if phrase in lex.phrases:
-            return lex.phrases[phrase], width
     token = tokens[i]
+    if token in lex.phrase_starts:
+        for width in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
+            phrase = tuple(tokens[i : i + width])
+            if phrase in lex.phrases:
+                return lex.phrases[phrase], width
     if token in lex.boosters and i + 1 < len(tokens) and _is_cue(tokens[i + 1], lex):
         return None, 1  # "好慢": the booster reading wins when a sentiment word follows
     value = lex.words.get(token)

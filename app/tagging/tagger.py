@@ -12,7 +12,7 @@ from enum import Enum
 
 from app.tagging.language import detect_language
 from app.tagging.rules import KeywordRules
-from app.tagging.sentiment import SentimentResult, analyse
+from app.tagging.sentiment import SentimentResult, analyse_many
 from app.tagging.topic_model import TopicModel
 
 
@@ -53,8 +53,12 @@ class Tagger:
 
     def tag_many(self, texts: Sequence[str]) -> list[Tagging]:
         predictions = self.model.predict(texts) if self.model and texts else [[] for _ in texts]
+        languages = [detect_language(text) for text in texts]
+        sentiments = analyse_many(texts, languages)
         out = []
-        for text, predicted in zip(texts, predictions, strict=True):
+        for text, predicted, language, sentiment in zip(
+            texts, predictions, languages, sentiments, strict=True
+        ):
             tags = [
                 AppliedTag(name, round(p, 4), TagSource.MODEL)
                 for name, p in predicted
@@ -65,5 +69,5 @@ class Tagger:
                 for rule in self.rules.match(text)
             ]
             tags.sort(key=lambda tag: -tag.confidence)
-            out.append(Tagging(detect_language(text), analyse(text), tags))
+            out.append(Tagging(language, sentiment, tags))
         return out

@@ -38,6 +38,27 @@ def sentiment_scores(
     )
 
 
+METHODS = {"lexicon": sentiment.baseline, "old rules": sentiment.rules, "model": sentiment.analyse}
+
+
+def sentiment_table() -> None:
+    """Accuracy / macro-F1 on tests/data/tagging/sentiment_{en,zh}.jsonl, per language, per
+    writing method and per domain, for the lexicon alone, the old rules and the new model."""
+    print("Sentiment (accuracy / macro-F1) on the evaluation set")
+    print(f"{'set':<22} {'n':>5}" + "".join(f"  {name:>15}" for name in METHODS))
+    for lang in ("en", "zh"):
+        rows = read_examples(TEST_SET / f"sentiment_{lang}.jsonl")
+        groups: dict[str, list[dict[str, object]]] = {f"{lang} all": rows}
+        for key in ("method", "domain"):
+            for value in sorted({str(r[key]) for r in rows}):
+                groups[f"{lang} {key}={value}"] = [r for r in rows if r[key] == value]
+        for name, group in groups.items():
+            cells = [sentiment_scores(group, method) for method in METHODS.values()]
+            print(
+                f"{name:<22} {len(group):>5}" + "".join(f"  {a:6.3f} / {f:6.3f}" for a, f in cells)
+            )
+
+
 def tag_table(title: str, rules: Evaluation, model: Evaluation) -> None:
     print(f"\n{title}: topic tags ({rules.examples} tickets)")
     print(f"{'tag':<20} {'support':>7}  {'rules P/R/F1':>18}  {'model P/R/F1':>18}")
@@ -55,17 +76,9 @@ def main() -> None:
     tags = list(keywords)
     rules = KeywordRules(keywords)
     model = train(seed_examples(), keywords)
+    sentiment_table()
     sets = {lang: read_examples(TEST_SET / f"{lang}.jsonl") for lang in ("en", "zh")}
     sets["all"] = sets["en"] + sets["zh"]
-    print("Sentiment (accuracy / macro-F1)")
-    print(f"{'set':<5} {'n':>4}  {'lexicon only':>15}  {'ours':>15}")
-    for name, rows in sets.items():
-        base = sentiment_scores(rows, sentiment.baseline)
-        ours = sentiment_scores(rows, sentiment.analyse)
-        print(
-            f"{name:<5} {len(rows):>4}  {base[0]:6.3f} / {base[1]:6.3f}  "
-            f"{ours[0]:6.3f} / {ours[1]:6.3f}"
-        )
     for name, rows in sets.items():
         texts = [str(row["text"]) for row in rows]
         truth = [list(row["tags"]) for row in rows]

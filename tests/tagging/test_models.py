@@ -12,7 +12,8 @@ from app.tagging.language import detect_language
 from app.tagging.models import Example
 from app.tagging.rules import KeywordRules
 from app.tagging.seed import default_keywords, seed_examples
-from app.tagging.sentiment import Sentiment, analyse, baseline
+from app.tagging.sentiment import Sentiment, analyse, baseline, rules
+from app.tagging.sentiment_model import SentimentModel, shipped
 from app.tagging.topic_model import TopicModel, train
 from app.tagging.training import is_held_out, merge
 
@@ -41,7 +42,7 @@ N, Z, P = Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE
     ],
 )
 def test_sentiment_rules(text: str, ours: Sentiment, lexicon_only: Sentiment) -> None:
-    result = analyse(text)
+    result = rules(text)
     assert result.label is ours
     assert baseline(text).label is lexicon_only
     assert -1 <= result.score <= 1
@@ -49,11 +50,43 @@ def test_sentiment_rules(text: str, ours: Sentiment, lexicon_only: Sentiment) ->
 
 
 def test_intensifiers_make_it_stronger_and_the_score_is_bounded() -> None:
-    assert analyse("very very bad").score < analyse("bad").score < 0
-    assert analyse("非常好").score > analyse("好").score > 0
-    assert analyse("terrible " * 200).score >= -1
-    assert analyse("").label is Z
-    assert analyse("").confidence == 0.9
+    assert rules("very very bad").score < rules("bad").score < 0
+    assert rules("非常好").score > rules("好").score > 0
+    assert rules("terrible " * 200).score >= -1
+    assert rules("").label is Z
+    assert rules("").confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Can you tell me when my order will ship?", Z),  # a question with no feeling
+        ("Please update the billing address on my account.", Z),
+        ("The box was nice but the item is broken", N),  # the clause after "but" decides
+        ("There was a small delay, but the support team sorted it fast, thanks!", P),
+        ("waited three hours and the agent was rude", N),
+        ("位置不错，可是房间隔音太差了", N),  # 可是: the verdict follows it
+        ("物流有点慢，但是东西质量很好，推荐", P),
+        ("请问几点能送到？", Z),
+        ("Why is my order still not here? This is ridiculous", N),
+        ("房间不干净，服务也不好", N),
+    ],
+)
+def test_the_learned_model(text: str, label: Sentiment) -> None:
+    result = analyse(text)
+    assert result.label is label
+    assert -1 <= result.score <= 1
+    assert 1 / 3 <= result.confidence <= 1
+
+
+def test_the_sentiment_model_round_trips_without_pickles() -> None:
+    model = shipped()
+    assert model is not None
+    copy = SentimentModel.from_bytes(model.to_bytes())
+    for text, lang in (("great stuff, thanks", "en"), ("太差了", "zh")):
+        assert np.allclose(
+            copy.probabilities(text, lang, 0.1, 0.2), model.probabilities(text, lang, 0.1, 0.2)
+        )
 
 
 @pytest.mark.parametrize(

@@ -53,3 +53,29 @@ def test_the_trained_model_beats_the_keyword_rules_on_the_test_set() -> None:
     by_model = evaluate(truth, [[t for t, _ in p] for p in model.predict(texts)], list(keywords))
     assert by_model.macro_f1 > by_rules.macro_f1 + 0.03
     assert by_model.micro_f1 > by_rules.micro_f1
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_sentiment_evaluation_set_is_large_varied_and_apart_from_training(
+    language: str,
+) -> None:
+    rows = read_examples(TEST_SET / f"sentiment_{language}.jsonl")
+    assert len(rows) >= 1500
+    assert len({row["text"] for row in rows}) == len(rows)
+    training = {row["text"] for row in read_examples(DATA / "sentiment_training.jsonl")}
+    assert not training & {row["text"] for row in rows}
+    other = [row for row in rows if row["method"] == "frames"]  # not how training was written
+    assert len(other) >= len(rows) / 3
+    assert len({row["domain"] for row in rows}) >= 6
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_learned_sentiment_model_beats_the_old_rules(language: str) -> None:
+    rows = read_examples(TEST_SET / f"sentiment_{language}.jsonl")
+    truth = [row["sentiment"] for row in rows]
+
+    def macro_f1(method: sentiment.Analyser) -> float:
+        predicted = [method(row["text"]).label.value for row in rows]
+        return float(f1_score(truth, predicted, labels=LABELS, average="macro"))
+
+    assert macro_f1(sentiment.analyse) > macro_f1(sentiment.rules) + 0.02
