@@ -26,6 +26,7 @@ from app.tagging.repository import (
 )
 from app.tagging.seed import seed_examples
 from app.tagging.service import TaggingService, active_model, feedback_text, remember_model
+from app.tagging.topic_model import NO_FALLBACK
 from app.tagging.training import merge, train_and_compare
 from app.tickets.repository import TicketRepository
 
@@ -119,6 +120,10 @@ async def train_version(
         "activatedAt": None,
         "better": outcome.better,  # activation is due (kept, so a retry can finish it)
         "threshold": outcome.model.threshold,
+        "tagThresholds": outcome.model.cutoffs().tolist(),  # in the order of learnedTags
+        "fallbackThreshold": None
+        if outcome.model.fallback >= NO_FALLBACK
+        else outcome.model.fallback,
         "learnedTags": outcome.model.tags,
         "examples": {
             "shipped": len(seed_examples()),

@@ -29,9 +29,15 @@ def read_examples(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+SEED_FILES = ("training.jsonl", "sentiment_written.jsonl")
+
+
 @cache
 def seed_examples() -> tuple[Example, ...]:
-    """The training examples we wrote (``data/training.jsonl``; see PROVENANCE.md)."""
+    """The topic-labelled examples we wrote (``data/training.jsonl``, the hand-written tickets,
+    and ``data/sentiment_written.jsonl``, the free-written reviews and messages; PROVENANCE.md)."""
     return tuple(
-        Example(row["text"], tuple(row["tags"])) for row in read_examples(DATA / "training.jsonl")
+        Example(row["text"], tuple(row["tags"]))
+        for name in SEED_FILES
+        for row in read_examples(DATA / name)
     )

@@ -16,9 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from app.tagging import wordlists
 from app.tagging.lexicon import MAX_PHRASE_TOKENS, Lexicon, lexicon
 from app.tagging.sentiment_model import LABELS, shipped
-from app.tagging.text import normalise
+from app.tagging.text import HANDLES, normalise
 
 NEGATION_SCALE = -0.74
 NEGATION_WINDOW = 3
@@ -88,14 +89,15 @@ def analyse_many(
     return out
 
 
-def lexicon_scores(text: str) -> tuple[float, float]:
-    """(rules score, lexicon-only score), both squashed to [-1, 1]: the model's dense inputs."""
+def lexicon_scores(text: str) -> tuple[float, ...]:
+    """The model's dense inputs: the rules' score and the lexicon-only score, both squashed to
+    [-1, 1], and the published word lists' three scores (``wordlists.scores``)."""
     lex = lexicon()
-    normal = normalise(text)
+    normal = HANDLES.sub(" ", normalise(text))
     tokens = lex.tokens(normal)
     total, _ = score_tokens(normal, lex, tokens)
     base = sum(lex.words[t] for t in tokens if t in lex.words)
-    return squash(total), squash(base)
+    return squash(total), squash(base), *wordlists.scores(normal)
 
 
 def rules(text: str) -> SentimentResult:

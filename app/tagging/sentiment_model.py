@@ -7,8 +7,9 @@ alone (the API never imports scikit-learn). English reads word uni- and bigrams 
 3-grams inside words (typos); Chinese reads character 1-3-grams. N-grams after the last contrast
 word (but/however, 但是/不过/可是/就是) are counted a second time under their own prefix, so the
 model can learn that the clause after a contrast carries the verdict. Dense columns: the rules'
-score (negation, degree, contrast; see ``sentiment.score_tokens``), the lexicon-only score, a
-question mark, exclamation marks. ``scripts/train/tagging_sentiment.py`` fits it.
+score (negation, degree, contrast; see ``sentiment.score_tokens``), the lexicon-only score, the
+published word lists' total, positive and negative mass (``wordlists``), a question mark,
+exclamation marks, the length. ``scripts/train/tagging_sentiment.py`` fits it.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from app.tagging.text import CJK, TOKEN, is_cjk, model_text
 
 BUCKETS = 1 << 18
 LABELS = ("NEGATIVE", "NEUTRAL", "POSITIVE")
-FORMAT = 1
+FORMAT = 2
 PATH = Path(__file__).parent / "data" / "sentiment_model.npz"
 CONTRASTS_EN = frozenset({"but", "however", "although", "though", "yet"})
 SENTENCE_MARKS = frozenset("!?.;,")
 CONTRASTS_ZH = ("但是", "不过", "可是", "就是", "然而", "只是", "但")
-DENSE = 5
+DENSE = 8
 
 
 def _hash(term: str) -> int:
@@ -196,15 +197,17 @@ def grams(text: str, language: str) -> list[str]:
     return read(normal) + ([f"A{g}" for g in read(after)] if after else [])
 
 
-def dense(text: str, rules: float, base: float) -> np.ndarray:
-    """The dense columns; ``rules`` and ``base`` are the squashed rules and lexicon scores."""
-    return np.array(_dense_row(model_text(text), rules, base), dtype=np.float64)
+Scores = tuple[float, ...]  # ``sentiment.lexicon_scores``: rules, lexicon, three word-list scores
 
 
-def _dense_row(normal: str, rules: float, base: float) -> tuple[float, ...]:
+def dense(text: str, scores: Scores) -> np.ndarray:
+    """The dense columns of ``text`` whose lexicon scores are ``scores``."""
+    return np.array(_dense_row(model_text(text), scores), dtype=np.float64)
+
+
+def _dense_row(normal: str, scores: Scores) -> tuple[float, ...]:
     return (
-        rules,
-        base,
+        *scores,
         float("?" in normal),
         min(normal.count("!"), 3) / 3,
         math.log1p(len(normal)) / 6,
@@ -233,18 +236,16 @@ class SentimentModel:
         # (BUCKETS x labels): one text's n-grams gather contiguous rows.
         self.rows = {lang: np.ascontiguousarray(w.T) for lang, w in self.weights.items()}
 
-    def probabilities(
-        self, text: str, language: str | None, rules: float, base: float
-    ) -> np.ndarray:
-        return np.asarray(self.probabilities_many([text], [language], [(rules, base)])[0])
+    def probabilities(self, text: str, language: str | None, scores: Scores) -> np.ndarray:
+        return np.asarray(self.probabilities_many([text], [language], [scores])[0])
 
     def probabilities_many(
         self,
         texts: Sequence[str],
         languages: Sequence[str | None],
-        scores: Sequence[tuple[float, float]],
+        scores: Sequence[Scores],
     ) -> np.ndarray:
-        """(texts x labels) probabilities; ``scores``: each text's (rules, lexicon) scores."""
+        """(texts x labels) probabilities; ``scores``: each text's lexicon scores."""
         out = np.zeros((len(texts), len(LABELS)))
         langs = [
             lang if lang in self.weights else language_of(text)
@@ -263,7 +264,7 @@ class SentimentModel:
                 sums[filled] = np.add.reduceat(gathered, starts[filled], axis=0)
             logits = sums / np.sqrt(np.maximum(sizes, 1))[:, None]
             dense_rows = [
-                _dense_row(normal, *scores[i]) for normal, i in zip(normals, which, strict=True)
+                _dense_row(normal, scores[i]) for normal, i in zip(normals, which, strict=True)
             ]
             features = np.array(dense_rows, dtype=np.float64)
             logits += features @ self.dense_weights[lang].T + self.intercepts[lang]

@@ -12,6 +12,8 @@ TOKEN = re.compile(
     r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[!?.;。！？；,，]"
 )
 DIGITS = re.compile(r"\d+")
+# Addressed accounts (@handles) and links say who or where, not how the customer feels.
+HANDLES = re.compile(r"@\w+|https?://\S+|www\.\S+")
 
 
 # A batch of tickets is normalised by language detection, the rules, the lexicon and both
@@ -37,12 +39,13 @@ def is_cjk(token: str) -> bool:
 
 
 def model_text(text: str) -> str:
-    """What the supervised model reads: normalised, numbers folded (order numbers are noise)."""
+    """What the supervised models read: normalised, numbers folded (order numbers are noise),
+    @handles and links dropped."""
     return _model_text_cached(text) if len(text) <= CACHED_LENGTH else _model_text(text)
 
 
 def _model_text(text: str) -> str:
-    return DIGITS.sub("0", normalise(text))
+    return DIGITS.sub("0", HANDLES.sub(" ", normalise(text)))
 
 
 _model_text_cached = lru_cache(maxsize=CACHED_TEXTS)(_model_text)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # commands, the API until a job runs) over a second of start-up.
 
 THRESHOLD = 0.5
+NO_FALLBACK = 1.0
 REGULARIZATION_DEFAULT = 4.0  # inverse strength (scikit-learn's C)
 REGULARIZATION = REGULARIZATION_DEFAULT
 RULE_WEIGHT = 1.0  # the keyword rules' verdict per tag, as one more feature column each
@@ -68,6 +69,10 @@ class TopicModel:
     coef: np.ndarray
     intercept: np.ndarray
     threshold: float = THRESHOLD
+    # Per-tag thresholds (tuned where a tag has examples enough), and the probability at which
+    # the likeliest tag still applies to a text no tag reached its threshold on (1.0 = never).
+    thresholds: list[float] | None = None
+    fallback: float = NO_FALLBACK
 
     def __post_init__(self) -> None:
         self.rules = KeywordRules(self.keywords)
@@ -80,11 +85,17 @@ class TopicModel:
         scores = self.features(texts) @ self.coef.T + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-scores)))
 
+    def cutoffs(self) -> np.ndarray:
+        """Each tag's threshold (the shared one where no tag-specific one was tuned)."""
+        if self.thresholds is None:
+            return np.full(len(self.tags), self.threshold)
+        return np.asarray(self.thresholds, dtype=np.float64)
+
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
-        probabilities = self.probabilities(texts)
+        cutoffs = self.cutoffs()
         return [
-            [(self.tags[j], float(row[j])) for j in np.flatnonzero(row >= self.threshold)]
-            for row in probabilities
+            [(self.tags[j], float(row[j])) for j in _applied(row, cutoffs, self.fallback)]
+            for row in self.probabilities(texts)
         ]
 
     def to_bytes(self) -> bytes:
@@ -94,6 +105,8 @@ class TopicModel:
             "tags": self.tags,
             "keywords": self.keywords,
             "threshold": self.threshold,
+            "thresholds": self.thresholds,
+            "fallback": self.fallback,
             "word": _vocabulary(self.word),
             "char": _vocabulary(self.char),
         }
@@ -121,6 +134,8 @@ class TopicModel:
             coef=arrays["coef"],
             intercept=arrays["intercept"],
             threshold=header["threshold"],
+            thresholds=header.get("thresholds"),  # versions saved before per-tag thresholds
+            fallback=header.get("fallback", NO_FALLBACK),
         )
 
 
@@ -170,20 +185,23 @@ def train(
 ) -> TopicModel:
     """Fit a model for the taxonomy's trainable tags (CPU-heavy: run it off the event loop).
 
-    The decision threshold is chosen by 4-fold cross-validation on the training examples
-    (macro-F1), so the held-out set stays unseen.
+    The thresholds are chosen by 4-fold cross-validation on the training examples, so the
+    held-out set stays unseen: a shared one (macro-F1), one per tag with ``MIN_TUNED``
+    examples or more (that tag's F1), and the fallback for texts no tag reached (micro-F1).
     """
     learnable = trainable_tags(examples, list(keywords))
     if not learnable:
         raise ValueError("no tag has enough examples to learn")
     with threadpool_limits(1):
-        threshold = _tuned_threshold(examples, keywords, learnable) if tune_threshold else THRESHOLD
-        return _fit(examples, keywords, learnable, threshold)
+        model = _fit(examples, keywords, learnable)
+        if tune_threshold:
+            model.threshold, model.thresholds, model.fallback = _tuned_cutoffs(
+                examples, keywords, learnable
+            )
+        return model
 
 
-def _fit(
-    examples: Sequence[Example], keywords: Keywords, learnable: list[str], threshold: float
-) -> TopicModel:
+def _fit(examples: Sequence[Example], keywords: Keywords, learnable: list[str]) -> TopicModel:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -209,36 +227,71 @@ def _fit(
         char=char,
         coef=np.vstack(coefs),
         intercept=np.array(intercepts),
-        threshold=threshold,
     )
 
 
-CANDIDATE_THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+def _applied(row: np.ndarray, cutoffs: np.ndarray, fallback: float) -> list[int]:
+    """The tags ``row``'s probabilities reach, else the likeliest one if it reaches
+    ``fallback``."""
+    hits = [int(j) for j in np.flatnonzero(row >= cutoffs)]
+    if not hits and len(row) and row.max() >= fallback:
+        hits = [int(row.argmax())]
+    return hits
+
+
+CANDIDATE_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+# A complaint about rude staff or a three-hour wait must not end up untagged because no tag was
+# sure enough: a tuned model always has a fallback; its floor keeps "hi" or "ok" untagged.
+CANDIDATE_FALLBACKS = (0.35, 0.3, 0.25, 0.2, 0.15)
 FOLDS = 4
+MIN_TUNED = 12  # positive examples a tag needs for a threshold of its own
 
 
-def _tuned_threshold(
+def _tuned_cutoffs(
     examples: Sequence[Example], keywords: Keywords, learnable: list[str]
-) -> float:
+) -> tuple[float, list[float] | None, float]:
     if len(examples) < FOLDS * 10:
-        return THRESHOLD
+        return THRESHOLD, None, NO_FALLBACK
     probabilities = np.zeros((len(examples), len(learnable)))
     for fold in range(FOLDS):
         train_part = [e for i, e in enumerate(examples) if i % FOLDS != fold]
         test_index = [i for i in range(len(examples)) if i % FOLDS == fold]
         if not all(sum(t in e.tags for e in train_part) for t in learnable):
-            return THRESHOLD
-        model = _fit(train_part, keywords, learnable, THRESHOLD)
+            return THRESHOLD, None, NO_FALLBACK
+        model = _fit(train_part, keywords, learnable)
         probabilities[test_index] = model.probabilities([examples[i].text for i in test_index])
     truth = [list(e.tags) for e in examples]
 
-    def score(threshold: float) -> float:
+    def scores(cutoffs: np.ndarray, fallback: float = NO_FALLBACK) -> Evaluation:
         predicted = [
-            [learnable[j] for j in np.flatnonzero(row >= threshold)] for row in probabilities
+            [learnable[j] for j in _applied(row, cutoffs, fallback)] for row in probabilities
         ]
-        return evaluate(truth, predicted, learnable).macro_f1
+        return evaluate(truth, predicted, learnable)
 
-    return max(CANDIDATE_THRESHOLDS, key=score)
+    shared = max(
+        CANDIDATE_THRESHOLDS,
+        key=lambda t: scores(np.full(len(learnable), t)).macro_f1,
+    )
+    per_tag = [shared] * len(learnable)
+    for j, tag in enumerate(learnable):
+        if sum(tag in e.tags for e in examples) < MIN_TUNED:
+            continue
+        per_tag[j] = max(
+            CANDIDATE_THRESHOLDS,
+            key=lambda t: scores(np.array([*per_tag[:j], t, *per_tag[j + 1 :]])).tags[j].f1,
+        )
+    cutoffs = np.array(per_tag)
+    # Real feedback nearly always has a topic: the fallback is judged on the examples that do.
+    topical = [i for i, tags in enumerate(truth) if tags]
+
+    def topical_f1(fallback: float) -> float:
+        predicted = [
+            [learnable[j] for j in _applied(probabilities[i], cutoffs, fallback)] for i in topical
+        ]
+        return evaluate([truth[i] for i in topical], predicted, learnable).micro_f1
+
+    fallback = max(CANDIDATE_FALLBACKS, key=topical_f1) if topical else NO_FALLBACK
+    return shared, per_tag, fallback
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import pickle
 
 import numpy as np
@@ -79,13 +81,16 @@ def test_the_learned_model(text: str, label: Sentiment) -> None:
     assert 1 / 3 <= result.confidence <= 1
 
 
+SCORES = (0.1, 0.2, 0.3, 0.1, 0.0)
+
+
 def test_the_sentiment_model_round_trips_without_pickles() -> None:
     model = shipped()
     assert model is not None
     copy = SentimentModel.from_bytes(model.to_bytes())
     for text, lang in (("great stuff, thanks", "en"), ("太差了", "zh")):
         assert np.allclose(
-            copy.probabilities(text, lang, 0.1, 0.2), model.probabilities(text, lang, 0.1, 0.2)
+            copy.probabilities(text, lang, SCORES), model.probabilities(text, lang, SCORES)
         )
 
 
@@ -122,6 +127,8 @@ def test_a_stored_model_predicts_exactly_as_trained() -> None:
     restored = TopicModel.from_bytes(model.to_bytes())
     assert restored.tags == model.tags
     assert restored.threshold == model.threshold
+    assert restored.thresholds == model.thresholds
+    assert restored.fallback == model.fallback
     np.testing.assert_allclose(restored.probabilities(texts), model.probabilities(texts))
     # Weights are plain arrays: a pickle (which could run code) is refused.
     with pytest.raises(ValueError, match="pickle"):
@@ -147,3 +154,37 @@ def test_held_out_examples_stay_held_out_and_agent_labels_win() -> None:
 def test_discovery_needs_enough_text() -> None:
     assert discover(["gift wrap"] * 3) == []
     assert discover(["a", "b", "c", "d", "e", "f"]) == []
+
+
+def test_each_tag_has_its_threshold_and_the_likeliest_tag_is_the_fallback() -> None:
+    model = train(seed_examples(), default_keywords())
+    assert model.thresholds is not None
+    assert len(model.thresholds) == len(model.tags)
+    texts = ["my card was charged twice", "hello", "快递还没到", "ok"]
+    probabilities = model.probabilities(texts)
+    for row, hits in zip(probabilities, model.predict(texts), strict=True):
+        passed = [model.tags[j] for j in np.flatnonzero(row >= model.cutoffs())]
+        if passed:
+            assert [tag for tag, _ in hits] == passed
+        elif row.max() >= model.fallback:
+            assert [tag for tag, _ in hits] == [model.tags[int(row.argmax())]]
+        else:
+            assert hits == []
+    strict = TopicModel.from_bytes(model.to_bytes())
+    strict.thresholds, strict.fallback = [1.0] * len(model.tags), 1.0  # nothing can reach 1.0
+    assert strict.predict(texts) == [[], [], [], []]
+    strict.fallback = 0.0  # ... except the likeliest tag of each text, through the fallback
+    assert [len(hits) for hits in strict.predict(texts)] == [1, 1, 1, 1]
+
+
+def test_a_version_saved_before_per_tag_thresholds_loads_with_its_shared_one() -> None:
+    model = train(seed_examples(), default_keywords())
+    arrays = dict(np.load(io.BytesIO(model.to_bytes()), allow_pickle=False))
+    header = json.loads(arrays["header"].tobytes())
+    del header["thresholds"], header["fallback"]  # what versions saved before them hold
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    restored = TopicModel.from_bytes(buffer.getvalue())
+    assert restored.cutoffs().tolist() == [model.threshold] * len(model.tags)
+    assert restored.fallback == 1.0

@@ -80,6 +80,12 @@ async def _is_active(root: TaggerModel, info: Info) -> bool:
     return root.object_id == await loaders.active_model_id(info)
 
 
+@strawberry.type(description="The probability at which one tag applies.")
+class TagThreshold:
+    tag: str
+    threshold: float
+
+
 @strawberry.type(description="A trained version of the topic tagger.")
 class TaggerModel(Node):
     id: strawberry.ID
@@ -89,7 +95,18 @@ class TaggerModel(Node):
     active: bool = strawberry.field(
         resolver=_is_active, description="The version tagging tickets now."
     )
-    threshold: float = strawberry.field(description="Tags at or above this probability apply.")
+    threshold: float = strawberry.field(
+        description="The shared threshold: a learned tag with no threshold of its own applies "
+        "at or above this probability."
+    )
+    tag_thresholds: list[TagThreshold] = strawberry.field(
+        description="Each learned tag's threshold, tuned by cross-validation where the tag has "
+        "examples enough."
+    )
+    fallback_threshold: float | None = strawberry.field(
+        description="A text no tag reached its threshold on still gets its likeliest tag at or "
+        "above this probability; null = never."
+    )
     learned_tags: list[str] = strawberry.field(
         description="Tags the model predicts; other tags stay with keyword rules."
     )
@@ -120,6 +137,15 @@ class TaggerModel(Node):
                 "learned_tags",
                 optional=("activated_at",),
             ),
+            tag_thresholds=[
+                TagThreshold(tag=tag, threshold=threshold)
+                for tag, threshold in zip(
+                    doc["learnedTags"],
+                    doc.get("tagThresholds") or [doc["threshold"]] * len(doc["learnedTags"]),
+                    strict=True,
+                )
+            ],
+            fallback_threshold=doc.get("fallbackThreshold"),
             shipped_examples=examples["shipped"],
             agent_examples=examples["agent"],
             training_examples=examples["training"],
