@@ -40,6 +40,7 @@ from app.middleware import BodySizeLimit, RequestContext, UploadPreflight
 from app.repositories import REPOSITORIES
 from app.schema import HANDLERS, create_schema
 from app.tagging.auto import AutoTagger
+from app.tagging.jobs import queue_first_training
 from app.tagging.repository import TagRepository
 from app.webhooks.delivery import WebhookDispatcher
 from app.workflow.defaults import load_defaults
@@ -190,6 +191,8 @@ def create_app(
             await workflow_demo(db.db, settings)
             await queue_forecasts(db.db, settings.timezone)
             await queue_propensity(db.db)
+        if await queue_first_training(db.db):
+            log.info("queued the first tagger training, on the shipped examples")
         stop = asyncio.Event()
         tasks = []
         if db.embedded is not None:

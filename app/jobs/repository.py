@@ -68,6 +68,11 @@ class JobRepository(Repository):
         result = await self.collection.insert_one(document)
         return {**document, "_id": result.inserted_id}
 
+    async def any_of_kind(self, kind: JobKind) -> bool:
+        """Whether a job of ``kind`` is on record (queued, running or ended)."""
+        found = await self.collection.find_one({"kind": kind.value}, {"_id": 1})
+        return found is not None
+
     async def claim(self, worker_id: str, lease: timedelta) -> Document | None:
         """Take the oldest runnable job: queued and due, or running with a lapsed lease. Times
         are the server's (``$$NOW``), so workers with skewed clocks agree on every lease."""

@@ -16,6 +16,8 @@ from app.core.db import Document, MongoDatabase
 from app.jobs.context import JobContext, JobFailed
 from app.jobs.models import JobKind
 from app.jobs.registry import handles
+from app.jobs.repository import JobRepository
+from app.jobs.service import JobService
 from app.tagging.discovery import discover, suggested_name
 from app.tagging.models import Example
 from app.tagging.repository import (
@@ -145,6 +147,19 @@ async def train_version(
         await models.activate(saved["_id"], datetime.now(UTC))
         remember_model(db, saved["_id"], outcome.model)
     return saved, outcome.better
+
+
+async def queue_first_training(db: MongoDatabase) -> bool:
+    """Start a TAGGER_TRAINING job on a database whose tagger never trained, so that a fresh
+    install tags with a model learned from the shipped examples a few seconds after it starts,
+    not with the keyword rules alone until someone trains one. Never again once a version
+    exists or a training was started (queued, run or failed)."""
+    if await TaggerModelRepository(db).next_version() > 1:
+        return False
+    if await JobRepository(db).any_of_kind(JobKind.TAGGER_TRAINING):
+        return False
+    await JobService(db).start(JobKind.TAGGER_TRAINING, {})
+    return True
 
 
 def _evaluation(evaluation: Any) -> Document:

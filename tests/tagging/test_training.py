@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
+from app.core.settings import Settings
 from app.jobs.context import JobContext
 from app.jobs.models import JobKind
 from app.jobs.repository import JobRepository
 from app.jobs.worker import Worker
 from app.schema import HANDLERS
 from app.tagging import topic_model
-from app.tagging.jobs import run_tagger_training
+from app.tagging.jobs import queue_first_training, run_tagger_training
 from app.tagging.repository import MODEL_BUCKET, TaggerModelRepository
 from tests import factories
-from tests.conftest import GraphQLClient, run_job
+from tests.conftest import GraphQLClient, run_job, run_jobs
 from tests.tagging.conftest import JOB, tag_pending
 
 TRAIN = """mutation($input: StartTaggerTrainingInput) { startTaggerTraining(input: $input) {
@@ -152,3 +153,22 @@ async def test_two_attempts_of_one_job_save_one_version(gql: GraphQLClient) -> N
     assert results[0]["modelId"] == results[1]["modelId"]
     assert set(await models(gql)) == {1}
     assert await db[f"{MODEL_BUCKET}.files"].count_documents({}) == 1  # no orphaned weights
+
+
+async def test_a_database_that_never_trained_gets_its_first_training_once(
+    gql: GraphQLClient, settings: Settings
+) -> None:
+    db = gql.database.db
+    assert await queue_first_training(db) is True
+    assert await queue_first_training(db) is False  # queued already
+    await run_jobs(gql.database, settings)
+    assert (await models(gql))[1]["active"] is True  # learned from the shipped examples
+    assert await queue_first_training(db) is False  # a version exists
+    assert await db["jobs"].count_documents({"kind": JobKind.TAGGER_TRAINING.value}) == 1
+
+
+async def test_a_failed_first_training_is_not_queued_again(gql: GraphQLClient) -> None:
+    db = gql.database.db
+    await JobRepository(db).enqueue(JobKind.TAGGER_TRAINING, {}, datetime.now(UTC))
+    await db["jobs"].update_one({}, {"$set": {"status": "FAILED"}})
+    assert await queue_first_training(db) is False
