@@ -9,7 +9,7 @@ word (but/however, 但是/不过/可是/就是) are counted a second time under 
 model can learn that the clause after a contrast carries the verdict. Dense columns: the rules'
 score (negation, degree, contrast; see ``sentiment.score_tokens``), the lexicon-only score, the
 published word lists' total, positive and negative mass (``wordlists``), a question mark,
-exclamation marks, the length. ``scripts/train/tagging_sentiment.py`` fits it.
+exclamation marks. ``scripts/train/tagging_sentiment.py`` fits it.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from app.tagging.text import CJK, TOKEN, is_cjk, model_text
 
 BUCKETS = 1 << 18
 LABELS = ("NEGATIVE", "NEUTRAL", "POSITIVE")
-FORMAT = 2
+FORMAT = 3
 PATH = Path(__file__).parent / "data" / "sentiment_model.npz"
 CONTRASTS_EN = frozenset({"but", "however", "although", "though", "yet"})
 SENTENCE_MARKS = frozenset("!?.;,")
 CONTRASTS_ZH = ("但是", "不过", "可是", "就是", "然而", "只是", "但")
-DENSE = 8
+DENSE = 7
 
 
 def _hash(term: str) -> int:
@@ -210,7 +210,6 @@ def _dense_row(normal: str, scores: Scores) -> tuple[float, ...]:
         *scores,
         float("?" in normal),
         min(normal.count("!"), 3) / 3,
-        math.log1p(len(normal)) / 6,
     )
 
 

@@ -1,8 +1,9 @@
 """Evaluate feedback tagging on the project's labelled test set (tests/data/tagging/).
 
 Prints sentiment accuracy and macro-F1 per language, per writing method and per domain for the
-lexicon-only baseline, the old rules and the learned model, on the generated evaluation sets
-(``sentiment_{en,zh}.jsonl``) and the free-written ones (``sentiment_written_{en,zh}.jsonl``);
+lexicon-only baseline, the lexicon rules (what tagged before the learned model) and the model,
+on the generated evaluation sets (``sentiment_{en,zh}.jsonl``) and the free-written ones
+(``sentiment_written_{en,zh}.jsonl``);
 then per-tag precision/recall/F1 and coverage (texts given at least one tag) for the keyword
 rules (baseline) and for the supervised model trained on the shipped examples, side by side,
 on the hand-written tickets (``{en,zh}.jsonl``) and the free-written texts.
@@ -44,12 +45,12 @@ def sentiment_scores(
     )
 
 
-METHODS = {"lexicon": sentiment.baseline, "old rules": sentiment.rules, "model": sentiment.analyse}
+METHODS = {"lexicon": sentiment.baseline, "rules": sentiment.rules, "model": sentiment.analyse}
 
 
 def sentiment_table() -> None:
     """Accuracy / macro-F1 on tests/data/tagging/sentiment_{en,zh}.jsonl, per language, per
-    writing method and per domain, for the lexicon alone, the old rules and the new model."""
+    writing method and per domain, for the lexicon alone, the rules and the model."""
     print("Sentiment (accuracy / macro-F1) on the evaluation set")
     print(f"{'set':<22} {'n':>5}" + "".join(f"  {name:>15}" for name in METHODS))
     for lang in ("en", "zh"):
