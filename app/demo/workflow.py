@@ -3,6 +3,12 @@ in the support and the Chinese team, a Chinese-hours SLA policy beside the defau
 the demo's open tickets run through the workflow as if they had just arrived and been tagged,
 so the default rules fire and tickets show every SLA state. The customers are segmented first
 (in this process), so "complaints from top customers" has a top segment to look at.
+
+Which demo tickets are still open, and for how long, depends on the day the demo is made, and
+business hours do not pass on a Sunday night or over a holiday: so a few tickets arrive as the
+demo runs that show what the desk does whatever the day. One consultation has been waiting for
+an answer for 6 of the New York office's business hours (the first sweep escalates it), and one
+the desk has put back to the customer is PENDING (its clocks are paused).
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from app.jobs.models import JobKind
 from app.jobs.service import JobService
 from app.jobs.worker import Worker
 from app.segmentation.jobs import run_segmentation
-from app.tickets.models import Channel, TicketDraft, TicketPriority, TicketType
+from app.tickets.models import Channel, TicketDraft, TicketPriority, TicketStatus, TicketType
 from app.tickets.repository import TicketRepository
 from app.workflow.defaults import CHINESE, STANDARD, SUPPORT, load_defaults
 from app.workflow.flow import Workflow
+from app.workflow.hours import Schedule
 from app.workflow.models import (
     NOT_CLOSED,
     AgentStatus,
@@ -37,6 +44,7 @@ from app.workflow.models import (
 from app.workflow.service import WorkflowService
 
 WORKDAYS = list(Weekday)[:5]
+WAITED = 6 * 60  # business minutes the waiting consultation has waited (the rule: 4 hours)
 MAX_REPLAYED = 2000  # per status: the demo has a few hundred tickets
 AGENTS = (  # name, team, languages, capacity, status, lead
     ("Alex Kim", SUPPORT, ["en"], 8, AgentStatus.ONLINE, False),
@@ -63,12 +71,15 @@ def cn_holidays(year: int) -> list[date]:
     ]
 
 
-async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]:
-    """Set up the demo's desk and run its open tickets through the workflow."""
+async def workflow_demo(
+    db: MongoDatabase, settings: Settings, *, now: datetime | None = None
+) -> dict[str, int]:
+    """Set up the demo's desk and run its open tickets through the workflow (as at ``now``,
+    default the current time)."""
     await load_defaults(db, settings.timezone)
     articles = await knowledge_demo(db)
     service = WorkflowService(db)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     years = (now.year - 1, now.year, now.year + 1)
     new_york = await service.create_hours(
         {
@@ -119,9 +130,9 @@ async def workflow_demo(db: MongoDatabase, settings: Settings) -> dict[str, int]
             "business_hours_id": shanghai["_id"],
         }
     )
-    await segment(db, settings)
-    replayed = await replay(db)
-    arrived = await arrive(db)
+    await segment(db, settings, now)
+    replayed = await replay(db, now)
+    arrived = await arrive(db, Schedule.from_document(new_york), now)
     history = await service_history(db)
     campaigns = await campaign_demo(db, settings)
     return {
@@ -138,20 +149,53 @@ LIVE = (  # tickets that arrive as the demo starts: their clocks run now
      "Hi, can I order to Toronto, and how long does it take?"),
     (TicketType.COMPLAINT, Channel.EMAIL, "订单还没到", "我的订单已经十天了还没到，请尽快处理。"),
 )  # fmt: skip
+# An English consultation (the Standard policy: New York office hours) that nobody has answered
+# for WAITED business minutes; no help-center article answers it.
+WAITING = (TicketType.CONSULTATION, Channel.EMAIL, "Quote for 30 standing desks?",
+           "We are furnishing a new office. Could you send us a quote for 30 desks?")  # fmt: skip
+# A question the desk has put back to the customer (PENDING): its SLA clocks are paused.
+ASKED = (TicketType.CONSULTATION, Channel.CHAT, "Which Smart Ring size?",
+         "My finger is 18 mm across. Which size of the Smart Ring should I order?")  # fmt: skip
 
 
-async def arrive(db: MongoDatabase) -> int:
-    """Two new tickets from demo customers, through the workflow like any client's."""
-    customers = await CustomerRepository(db).first(len(LIVE))
+def waiting_since(schedule: Schedule, now: datetime, minutes: float) -> datetime:
+    """The latest whole minute back from ``now`` since which ``schedule`` has been open for at
+    least ``minutes`` (weekends and holidays between are skipped)."""
+    at = now.replace(second=0, microsecond=0)
+    while (short := minutes - schedule.minutes_between(at, now)) > 0:
+        at -= timedelta(minutes=max(1, int(short)))  # closed hours count nothing: step again
+    return at
+
+
+async def arrive(db: MongoDatabase, office: Schedule, now: datetime) -> int:
+    """Tickets from demo customers, through the workflow like any client's, so that whatever
+    the day some clocks run and some are paused, and a rule has a consultation to escalate:
+    two that arrive now, a consultation that has waited ``WAITED`` business minutes of
+    ``office``, and one the desk has asked the customer about (PENDING)."""
+    customers = await CustomerRepository(db).first(len(LIVE) + 2)
+    drafts = [
+        TicketDraft(customer["_id"], kind, channel, subject, body)
+        for customer, (kind, channel, subject, body) in zip(customers, LIVE, strict=False)
+    ]
     flow = Workflow(db)
-    for customer, (kind, channel, subject, body) in zip(customers, LIVE, strict=False):
-        await flow.create(TicketDraft(customer["_id"], kind, channel, subject, body))
-    return min(len(customers), len(LIVE))
+    for draft in drafts:
+        await flow.create(draft)
+    if len(customers) < len(LIVE) + 2:
+        return len(drafts)  # a tiny demo
+    kind, channel, subject, body = WAITING
+    sent = waiting_since(office, now, WAITED)
+    await flow.create(
+        TicketDraft(customers[-2]["_id"], kind, channel, subject, body, created_at=sent)
+    )
+    kind, channel, subject, body = ASKED
+    asked = await flow.create(TicketDraft(customers[-1]["_id"], kind, channel, subject, body))
+    await flow.update(asked["_id"], {"status": TicketStatus.PENDING})
+    return len(drafts) + 2
 
 
-async def segment(db: MongoDatabase, settings: Settings) -> None:
-    """Segment the demo's customers now (a SEGMENTATION job, run here to its end)."""
-    params = {"asOf": datetime.now(UTC), "k": None, "features": None}
+async def segment(db: MongoDatabase, settings: Settings, now: datetime) -> None:
+    """Segment the demo's customers as at ``now`` (a SEGMENTATION job, run here to its end)."""
+    params = {"asOf": now, "k": None, "features": None}
     await JobService(db).start(JobKind.SEGMENTATION, params)
     worker = Worker(db, settings, {JobKind.SEGMENTATION: run_segmentation})
     for _ in range(10):  # only the one job is queued
@@ -159,19 +203,19 @@ async def segment(db: MongoDatabase, settings: Settings) -> None:
             break
 
 
-async def replay(db: MongoDatabase) -> int:
+async def replay(db: MongoDatabase, now: datetime) -> int:
     """Each open demo ticket as if it had just arrived, then been tagged: the TICKET_CREATED
     and TAGS_CHANGED rules run and the SLA policies apply (clocks from their real creation,
-    so old ones have missed their targets). Returns how many tickets went through."""
+    so old ones have missed their targets), at ``now``. Returns how many tickets went through."""
     flow = Workflow(db)
     tickets = TicketRepository(db)
     count = 0
     setup = await flow.setup(RuleEvent.TICKET_CREATED, RuleEvent.TAGS_CHANGED)
     for status in NOT_CLOSED:
         for ticket in await tickets.in_status(status, MAX_REPLAYED):
-            created = await flow.react(RuleEvent.TICKET_CREATED, None, ticket, setup=setup)
+            created = await flow.react(RuleEvent.TICKET_CREATED, None, ticket, setup=setup, now=now)
             untagged = copy.deepcopy(created)
             untagged.update(tags=[], language=None, sentiment=None)
-            await flow.react(RuleEvent.TAGS_CHANGED, untagged, created, setup=setup)
+            await flow.react(RuleEvent.TAGS_CHANGED, untagged, created, setup=setup, now=now)
             count += 1
     return count

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.__main__ import main
 from app.core.db import Database
 from app.core.settings import Settings
-from app.demo.generate import Generator
+from app.demo.generate import EARLIER_DAYS, HISTORY_DAYS, Generator
 from app.demo.load import StoreNotEmpty, queue_forecasts, seed
 from tests.conftest import GraphQLClient, run_jobs
 
@@ -32,7 +32,13 @@ def test_generated_history_hangs_together() -> None:
     products = {p["_id"] for p in data.products}
     orders = {o["_id"]: o for o in data.orders}
     assert len(data.products) == 40
-    assert 1_200 <= len(data.orders) <= 1_800
+    recent = [o for o in data.orders if o["placedAt"] > AS_OF - timedelta(days=HISTORY_DAYS)]
+    assert 1_200 <= len(recent) <= 1_800
+    assert 3_500 <= len(data.orders) <= 5_500  # four years of orders in all
+    earliest = min(o["placedAt"] for o in data.orders)
+    assert AS_OF - timedelta(days=EARLIER_DAYS + HISTORY_DAYS) <= earliest
+    assert all(p["createdAt"] <= earliest for p in data.products)
+    recent_ids = {o["_id"] for o in recent}
     assert len(data.tickets) == 600
     assert len({c["email"] for c in data.customers}) == 300
     for order in data.orders:
@@ -43,6 +49,7 @@ def test_generated_history_hangs_together() -> None:
     for ticket in data.tickets:
         assert ticket["customerId"] in customers
         if ticket["orderId"] is not None:
+            assert ticket["orderId"] in recent_ids  # tickets are about the 18 months' orders
             assert orders[ticket["orderId"]]["customerId"] == ticket["customerId"]
             assert orders[ticket["orderId"]]["number"] in ticket["subject"] + ticket["body"]
     languages = {c["_language"] for c in data.customers}
@@ -117,7 +124,7 @@ async def test_the_demo_forecasts_run_and_show_the_season(
     units = next(
         edge["node"] for edge in data["month"]["series"]["edges"] if edge["node"]["unit"] == "UNITS"
     )
-    assert len(units["history"]) >= 17
+    assert len(units["history"]) >= 47  # four years of months: seasons to fit and backtest
     # The demo's holiday season: the December forecast outsells the spring months'.
     by_month = {int(f["period"][5:7]): f["value"] for f in units["forecast"]}
     assert by_month[12] > 1.3 * min(by_month[m] for m in (2, 3, 4))

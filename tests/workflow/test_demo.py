@@ -3,9 +3,13 @@ the sweep runs the scheduled defaults."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from app.core.db import Database
 from app.demo.load import seed
-from app.demo.workflow import workflow_demo
+from app.demo.workflow import WAITED, cn_holidays, us_holidays, waiting_since, workflow_demo
+from app.workflow.hours import Schedule
 from app.workflow.sweep import WorkflowSweep
 from tests.conftest import GraphQLClient
 from tests.tagging.conftest import tag_pending
@@ -40,7 +44,7 @@ async def test_the_demo_desk_fires_the_default_rules_in_every_sla_state(
     counts = await workflow_demo(database.db, gql.settings)
     assert counts["agents"] == 5
     assert counts["tickets through the workflow"] > 50
-    await tag_pending(database)  # the two live tickets
+    await tag_pending(database)  # the tickets that arrived through the workflow
     for state in ("ACTIVE", "PAUSED", "HIT", "MISSED"):
         assert (await gql(COUNT, s=[state]))["tickets"]["totalCount"] > 0, state
     runs = await fired(gql)
@@ -71,3 +75,21 @@ async def test_the_demo_desk_fires_the_default_rules_in_every_sla_state(
     assert any(s["hit"] + s["missed"] for row in solved for s in row["sla"])
     periods = (await gql(COMPLAINTS))["complaintReport"]["periods"]
     assert sum(p["complaints"] for p in periods) > sum(p["escalated"] for p in periods) > 0
+
+
+def test_the_waiting_consultation_has_waited_its_business_hours_at_any_time() -> None:
+    """Every 97 minutes of a year (nights, weekends, Thanksgiving, Christmas, Golden Week):
+    the demo's waiting consultation was sent ``WAITED`` business minutes ago, to the minute."""
+    offices = [
+        Schedule(ZoneInfo("America/New_York"), (((540, 1020),),) * 5 + ((), ()),
+                 frozenset(d for y in (2025, 2026) for d in us_holidays(y))),
+        Schedule(ZoneInfo("Asia/Shanghai"), (((540, 1080),),) * 5 + ((), ()),
+                 frozenset(d for y in (2025, 2026) for d in cn_holidays(y))),
+    ]  # fmt: skip
+    now = datetime(2026, 1, 1, 0, 13, 29, tzinfo=UTC)
+    while now.year == 2026:
+        for office in offices:
+            sent = waiting_since(office, now, WAITED)
+            assert sent < now
+            assert WAITED <= office.minutes_between(sent, now) < WAITED + 1, (now, sent)
+        now += timedelta(minutes=97)
