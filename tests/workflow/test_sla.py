@@ -154,6 +154,11 @@ async def test_breaches_show_on_read_at_once_and_the_sweep_records_them(
     assert report.breaches == 1
     assert (await gql(count, s=["MISSED"]))["tickets"]["totalCount"] == 2
     assert fine["id"] != late["id"]
+    # No status matches nothing, as an empty list does for every filter (found by the fuzzer:
+    # an empty $or was a server error).
+    assert (await gql(count, s=[]))["tickets"]["totalCount"] == 0
+    metrics = "query($s: [SlaStatus!]) { serviceMetrics(filter: {slaStatus: $s}) { interval } }"
+    assert (await gql(metrics, s=[]))["serviceMetrics"]["interval"]
 
 
 async def test_a_pending_ticket_stops_the_clock(gql: GraphQLClient) -> None:

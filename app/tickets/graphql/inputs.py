@@ -75,7 +75,11 @@ class TicketFilter:
 
 
 def sla_clause(statuses: list[SlaStatus], now: datetime) -> dict[str, Any]:
-    """Stored ACTIVE tickets whose target fell due since the last sweep count as MISSED."""
+    """Stored ACTIVE tickets whose target fell due since the last sweep count as MISSED. No
+    status matches nothing, as an empty list does for every other filter (``$or`` must not be
+    empty)."""
+    if not statuses:
+        return {"sla.status": {"$in": []}}
     branches: list[dict[str, Any]] = []
     for status in dict.fromkeys(statuses):
         if status is SlaStatus.MISSED:
